@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# Copyright: sessionguard maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Desired versus current tenant session settings, compared once for check mode and real runs alike."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.sessionguard.auth0.plugins.module_utils.durations import (
+    IDLE_TWINS, LIFETIME_FIELDS, DurationError, check_limit, format_minutes, hours_to_minutes, parse_duration)
+
+SETTINGS_PATH = "/api/v2/tenants/settings"
+COOKIE_MODES = ("persistent", "non-persistent")
+# Auth0 treats a missing or null session_cookie as persistent.
+DEFAULT_COOKIE_MODE = "persistent"
+
+
+def parse_desired(values, plan):
+    """Desired settings from user values: ``({field: minutes, 'cookie_mode': mode}, errors)``.
+
+    ``values`` maps the option names to the user's raw values; None means "leave untouched".
+    Every error names its option and the rule, so all of them can be reported at once.
+    """
+    desired = {}
+    errors = []
+    for field in LIFETIME_FIELDS:
+        raw = values.get(field)
+        if raw is None:
+            continue
+        try:
+            minutes = parse_duration(raw)
+            check_limit(field, minutes, plan)
+        except DurationError as exc:
+            errors.append("%s: %s" % (field, exc))
+            continue
+        desired[field] = minutes
+    mode = values.get("cookie_mode")
+    if mode is not None:
+        if mode not in COOKIE_MODES:
+            errors.append("cookie_mode: must be one of %s; got '%s'" % (", ".join(COOKIE_MODES), mode))
+        else:
+            desired["cookie_mode"] = mode
+    return desired, errors
+
+
+def current_from_api(body):
+    """The owned fields of a GET/PATCH tenant settings response, in minutes.
+
+    Everything else in the body is server-owned and ignored, so it can never cause a phantom diff.
+    """
+    current = dict((field, hours_to_minutes(body.get(field))) for field in LIFETIME_FIELDS)
+    cookie = body.get("session_cookie") or {}
+    current["cookie_mode"] = cookie.get("mode") or DEFAULT_COOKIE_MODE
+    return current
+
+
+def check_idle_within_absolute(desired, current):
+    """Auth0 does not refuse an idle lifetime longer than its absolute twin; we do."""
+    errors = []
+    for idle, absolute in IDLE_TWINS:
+        idle_value = desired.get(idle, current.get(idle))
+        absolute_value = desired.get(absolute, current.get(absolute))
+        if idle_value is None or absolute_value is None or idle_value <= absolute_value:
+            continue
+        if idle in desired or absolute in desired:
+            source = "" if absolute in desired else " (the tenant's current value; set %s too)" % absolute
+            errors.append("%s: %s must not exceed %s, which is %s%s"
+                          % (idle, format_minutes(idle_value), absolute, format_minutes(absolute_value), source))
+    return errors
+
+
+def compare(desired, current):
+    """What must change: ``(patch_body, before, after, changed_fields)``.
+
+    The patch carries only differing fields, lifetimes as ``*_in_minutes`` because the API refuses
+    fractional hours; ``before``/``after`` hold the same fields in human form for ``--diff``.
+    """
+    patch = {}
+    before = {}
+    after = {}
+    changed = []
+    for field in LIFETIME_FIELDS:
+        if field in desired and desired[field] != current.get(field):
+            patch["%s_in_minutes" % field] = desired[field]
+            before[field] = format_minutes(current.get(field))
+            after[field] = format_minutes(desired[field])
+            changed.append(field)
+    if "cookie_mode" in desired and desired["cookie_mode"] != current.get("cookie_mode"):
+        patch["session_cookie"] = {"mode": desired["cookie_mode"]}
+        before["cookie_mode"] = current.get("cookie_mode")
+        after["cookie_mode"] = desired["cookie_mode"]
+        changed.append("cookie_mode")
+    return patch, before, after, changed
+
+
+def apply_to(current, desired):
+    """The settings a successful PATCH would leave: used to predict the result in check mode."""
+    result = dict(current)
+    result.update(desired)
+    return result
+
+
+def not_applied(desired, stored):
+    """Fields the tenant stored differently from what was sent (a plan cap Auth0 applied silently)."""
+    return ["%s: sent %s, the tenant stored %s" % (field, format_minutes(value) if field != "cookie_mode" else value,
+                                                   format_minutes(stored.get(field)) if field != "cookie_mode"
+                                                   else stored.get(field))
+            for field, value in sorted(desired.items()) if stored.get(field) != value]
+
+
+def describe(settings):
+    """Result form: minutes and a human string per lifetime, plus the cookie mode."""
+    described = {}
+    for field in LIFETIME_FIELDS:
+        minutes = settings.get(field)
+        described[field] = {"minutes": minutes, "human": format_minutes(minutes)}
+    described["cookie_mode"] = settings.get("cookie_mode")
+    return described
+
+
+def enforce(client, desired, check_mode):
+    """Read once, validate against the tenant, write once if needed.
+
+    Returns ``dict(changed, changed_fields, settings, diff, errors)``. Errors found before the write
+    mean nothing was written; errors after it mean the tenant kept other values than those sent.
+    """
+    body = client.get(SETTINGS_PATH) or {}
+    current = current_from_api(body)
+    errors = check_idle_within_absolute(desired, current)
+    if errors:
+        return dict(changed=False, changed_fields=[], settings=describe(current),
+                    diff=dict(before={}, after={}), errors=errors)
+    patch, before, after, changed = compare(desired, current)
+    final = apply_to(current, desired)
+    if patch and not check_mode:
+        # The same body applied twice leaves the same state, so a lost response may be retried.
+        stored = current_from_api(client.patch(SETTINGS_PATH, patch, idempotent=True) or {})
+        errors = not_applied(desired, stored)
+        final = stored
+    return dict(changed=bool(patch), changed_fields=changed, settings=describe(final),
+                diff=dict(before=before, after=after), errors=errors)

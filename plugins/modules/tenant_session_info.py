@@ -1,0 +1,109 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: sessionguard maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: tenant_session_info
+short_description: Read an Auth0 tenant's session lifetimes and session cookie mode
+version_added: 0.1.0
+description:
+  - Reads the four session lifetimes and the session cookie mode of an Auth0 tenant with one
+    C(GET /api/v2/tenants/settings), for audits, drift reports and migrations.
+  - Lifetimes are returned in whole minutes, in human form, and as the API's hours.
+author:
+  - sessionguard maintainers
+extends_documentation_fragment:
+  - sessionguard.auth0.connection
+  - sessionguard.auth0.attributes.INFO_MODULE
+seealso:
+  - module: sessionguard.auth0.tenant_session
+"""
+
+EXAMPLES = r"""
+- name: Read the session settings for an audit
+  sessionguard.auth0.tenant_session_info:
+    domain: acme.eu.auth0.com
+  register: current
+
+- name: Show the absolute lifetime
+  ansible.builtin.debug:
+    msg: "Sessions last {{ current.settings.session_lifetime.human }}"
+
+- name: Turn a live tenant into a starting session_policy_tenant block
+  ansible.builtin.copy:
+    dest: group_vars/all/session_policy.yml
+    content: "{{ {'session_policy_tenant': current.policy} | to_nice_yaml }}"
+    mode: "0644"
+"""
+
+RETURN = r"""
+settings:
+  description: The tenant's session settings.
+  returned: always
+  type: dict
+  contains:
+    session_lifetime:
+      description: Absolute persistent lifetime, in minutes and human form.
+      type: dict
+      returned: always
+      sample: {"minutes": 10080, "human": "7d"}
+    idle_session_lifetime:
+      description: Idle persistent lifetime.
+      type: dict
+      returned: always
+      sample: {"minutes": 4320, "human": "3d"}
+    ephemeral_session_lifetime:
+      description: Absolute non-persistent lifetime.
+      type: dict
+      returned: always
+      sample: {"minutes": 4320, "human": "3d"}
+    idle_ephemeral_session_lifetime:
+      description: Idle non-persistent lifetime.
+      type: dict
+      returned: always
+      sample: {"minutes": 1440, "human": "1d"}
+    cookie_mode:
+      description: The session cookie mode; V(persistent) when the tenant never set one.
+      type: str
+      returned: always
+      sample: persistent
+policy:
+  description:
+    - The same settings in the input form of M(sessionguard.auth0.tenant_session) and of the
+      C(session_policy_tenant) variable of the C(sessionguard.auth0.session_policy) role.
+  returned: always
+  type: dict
+  sample: {"session_lifetime": "7d", "idle_session_lifetime": "3d", "ephemeral_session_lifetime": "3d",
+           "idle_ephemeral_session_lifetime": "1d", "cookie_mode": "persistent"}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
+    CONNECTION_RULES, client_from_module, connection_argument_spec, protect_secrets)
+from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
+    SETTINGS_PATH, current_from_api, describe)
+
+
+def main():
+    module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True, **CONNECTION_RULES)
+    client = client_from_module(module)
+    try:
+        current = current_from_api(client.get(SETTINGS_PATH) or {})
+    except Auth0Error as exc:
+        protect_secrets(module, client)
+        module.fail_json(msg=str(exc))
+    protect_secrets(module, client)
+    settings = describe(current)
+    policy = dict((field, value["human"] if isinstance(value, dict) else value) for field, value in settings.items())
+    module.exit_json(changed=False, settings=settings, policy=policy)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
+    check_idle_within_absolute, compare, current_from_api, enforce, parse_desired)
+
+
+class FakeClient(object):
+    def __init__(self, body):
+        self.body = body
+        self.calls = []
+
+    def get(self, path):
+        self.calls.append(("GET", path, None))
+        return dict(self.body)
+
+    def patch(self, path, body, idempotent=False):
+        self.calls.append(("PATCH", path, body))
+        for key, value in body.items():
+            if key.endswith("_in_minutes"):
+                self.body[key[:-len("_in_minutes")]] = value / 60.0
+            else:
+                self.body[key] = value
+        return dict(self.body)
+
+
+TENANT = {"session_lifetime": 168, "idle_session_lifetime": 72, "ephemeral_session_lifetime": 72,
+          "idle_ephemeral_session_lifetime": 1.5, "friendly_name": "Acme", "flags": {"x": True}}
+
+
+def test_fractional_hours_equal_minutes_is_no_change():
+    desired, errors = parse_desired({"idle_ephemeral_session_lifetime": "90m"}, "enterprise")
+    assert not errors
+    patch, before, after, changed = compare(desired, current_from_api(TENANT))
+    assert (patch, before, after, changed) == ({}, {}, {}, [])
+
+
+def test_patch_carries_only_differing_fields_as_minutes():
+    desired, _ = parse_desired({"session_lifetime": "7d", "idle_session_lifetime": "2h", "cookie_mode": "non-persistent"},
+                               "enterprise")
+    patch, before, after, changed = compare(desired, current_from_api(TENANT))
+    assert patch == {"idle_session_lifetime_in_minutes": 120, "session_cookie": {"mode": "non-persistent"}}
+    assert before == {"idle_session_lifetime": "3d", "cookie_mode": "persistent"}
+    assert after == {"idle_session_lifetime": "2h", "cookie_mode": "non-persistent"}
+    assert changed == ["idle_session_lifetime", "cookie_mode"]
+
+
+def test_missing_session_cookie_reads_as_persistent():
+    assert current_from_api({"session_cookie": None})["cookie_mode"] == "persistent"
+    assert current_from_api({})["cookie_mode"] == "persistent"
+
+
+def test_idle_over_current_absolute_is_refused_naming_both():
+    errors = check_idle_within_absolute({"idle_session_lifetime": 200 * 60}, current_from_api(TENANT))
+    assert errors == ["idle_session_lifetime: 8d8h must not exceed session_lifetime, which is 7d "
+                      "(the tenant's current value; set session_lifetime too)"]
+
+
+def test_idle_check_uses_desired_twin():
+    errors = check_idle_within_absolute({"session_lifetime": 60, "idle_session_lifetime": 120}, current_from_api(TENANT))
+    assert errors == ["idle_session_lifetime: 2h must not exceed session_lifetime, which is 1h"]
+
+
+def test_all_input_errors_reported_together():
+    _, errors = parse_desired({"session_lifetime": "7x", "idle_session_lifetime": "0m", "cookie_mode": "sometimes"},
+                              "enterprise")
+    assert [e.split(":")[0] for e in errors] == ["session_lifetime", "idle_session_lifetime", "cookie_mode"]
+
+
+def test_enforce_check_mode_reads_only():
+    client = FakeClient(dict(TENANT))
+    desired, _ = parse_desired({"session_lifetime": "4d"}, "enterprise")
+    outcome = enforce(client, desired, check_mode=True)
+    assert outcome["changed"] and outcome["settings"]["session_lifetime"] == {"minutes": 5760, "human": "4d"}
+    assert [c[0] for c in client.calls] == ["GET"]
+
+
+def test_enforce_writes_once_then_converges():
+    client = FakeClient(dict(TENANT))
+    desired, _ = parse_desired({"session_lifetime": "4d", "idle_ephemeral_session_lifetime": 5 / 60.0}, "enterprise")
+    first = enforce(client, desired, check_mode=False)
+    assert first["changed"] and not first["errors"]
+    assert client.calls[1] == ("PATCH", "/api/v2/tenants/settings",
+                               {"session_lifetime_in_minutes": 5760, "idle_ephemeral_session_lifetime_in_minutes": 5})
+    client.calls = []
+    second = enforce(client, desired, check_mode=False)
+    assert not second["changed"] and [c[0] for c in client.calls] == ["GET"]
+
+
+def test_enforce_reports_a_silent_cap():
+    class CappingClient(FakeClient):
+        def patch(self, path, body, idempotent=False):
+            result = FakeClient.patch(self, path, body)
+            result["session_lifetime"] = 720
+            return result
+    desired, _ = parse_desired({"session_lifetime": "60d"}, "enterprise")
+    outcome = enforce(CappingClient(dict(TENANT)), desired, check_mode=False)
+    assert outcome["errors"] == ["session_lifetime: sent 60d, the tenant stored 30d"]

@@ -1,0 +1,61 @@
+# The two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+COLLECTION_LINK := build/ansible_collections/sessionguard/auth0
+SANITY_ROOT := build/sanity/ansible_collections/sessionguard/auth0
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection clean
+
+venv: $(BIN)/.installed
+
+$(BIN)/.installed: requirements.txt tests/requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt -r tests/requirements-test.txt
+	touch $@
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../.. $@
+
+demo: venv $(COLLECTION_LINK)
+	$(BIN)/python demo/run_demo.py
+
+test: unit emulator-tests integration node sanity lint docs-lint
+
+unit: venv $(COLLECTION_LINK)
+	$(BIN)/python -m pytest tests/unit -q
+
+emulator-tests: venv
+	$(BIN)/python -m pytest tests/emulator -q
+
+integration: venv $(COLLECTION_LINK)
+	$(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
+
+node: venv $(COLLECTION_LINK)
+	PYTHON=$(BIN)/python bash tests/node/run.sh
+
+# ansible-test wants a real tree under ansible_collections/, not a symlink.
+$(SANITY_ROOT): FORCE
+	rm -rf build/sanity && mkdir -p $(SANITY_ROOT)
+	tar --exclude=./build --exclude=./.venv --exclude=./.git --exclude='*/__pycache__' --exclude=./tests/output \
+	    --exclude=node_modules -cf - . | tar -xf - -C $(SANITY_ROOT)
+
+sanity: venv $(SANITY_ROOT)
+	cd $(SANITY_ROOT) && PATH=$(CURDIR)/$(BIN):$$PATH ansible-test sanity --venv --python 3.11 --color no
+
+lint: venv $(COLLECTION_LINK)
+	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/ansible-lint --profile production
+
+docs-lint: venv $(COLLECTION_LINK)
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
+
+collection: venv
+	mkdir -p build/dist && $(BIN)/ansible-galaxy collection build --force --output-path build/dist .
+
+clean:
+	rm -rf build $(VENV)
+
+FORCE:

@@ -1,0 +1,57 @@
+"""Small helpers shared by the state modules."""
+import datetime
+import uuid
+
+
+def iso_now():
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
+
+
+def new_uuid(rng):
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def drop_zero(value):
+    """Drop keys whose value is 0 or false, at any depth (Auth0 list responses)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if item is False or (type(item) in (int, float) and item == 0):
+                continue
+            out[key] = drop_zero(item)
+        return out
+    if isinstance(value, list):
+        return [drop_zero(item) for item in value]
+    return value
+
+
+def parse_page(query, default_per_page, max_per_page):
+    """Validate page / per_page query parameters the way Auth0 does."""
+    from .errors import invalid_query
+
+    def as_int(name, default):
+        raw = query.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise invalid_query("'Expected type integer but found type string' on property %s." % name)
+
+    page = as_int("page", 0)
+    per_page = as_int("per_page", default_per_page)
+    if page < 0:
+        raise invalid_query("'Value %d is less than minimum 0' on property page." % page)
+    if per_page < 1:
+        raise invalid_query("'Value %d is less than minimum 1' on property per_page." % per_page)
+    if per_page > max_per_page:
+        raise invalid_query("'Value %d is greater than maximum %d' on property per_page." % (per_page, max_per_page))
+    return page, per_page
+
+
+def bool_query(query, name):
+    raw = query.get(name)
+    if raw is None:
+        return None
+    return str(raw).lower() in ("true", "1")

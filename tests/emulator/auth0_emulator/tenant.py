@@ -35,18 +35,19 @@ class Tenant:
         self.lock = threading.RLock()
         self.port = None
         self.plan = emulator.plan
-        seed = emulator.seed
-        self.id_rng = random.Random("ids:%s:%s" % (seed, name))
-        self.fault_rng = random.Random("faults:%s:%s" % (seed, name))
+        cred_rng = random.Random("credentials:%s:%s" % (emulator.seed, name))
         alphabet = string.ascii_letters + string.digits
-        self.client_id = "".join(self.id_rng.choice(alphabet) for _ in range(32))
-        self.client_secret = "".join(self.id_rng.choice(alphabet + "-_") for _ in range(64))
-        self.global_client_id = "".join(self.id_rng.choice(alphabet) for _ in range(32))
+        self.client_id = "".join(cred_rng.choice(alphabet) for _ in range(32))
+        self.client_secret = "".join(cred_rng.choice(alphabet + "-_") for _ in range(64))
+        self.global_client_id = "".join(cred_rng.choice(alphabet) for _ in range(32))
         self._reset_state()
 
     # ------------------------------------------------------------ state
     def _reset_state(self):
         with self.lock:
+            seed = self.emulator.seed
+            self.id_rng = random.Random("ids:%s:%s" % (seed, self.name))
+            self.fault_rng = random.Random("faults:%s:%s" % (seed, self.name))
             self.settings = Settings(self.name)
             self.action_store = ActionStore(self)
             self.binding_store = BindingStore(self, self.action_store)

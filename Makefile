@@ -53,6 +53,9 @@ $(SANITY_VENV)/.installed: tests/requirements-test.txt
 	$(SANITY_VENV)/bin/pip install -q --upgrade pip
 	$(SANITY_VENV)/bin/pip install -q "$$(grep '^ansible-core==' tests/requirements-test.txt)" \
 	    "$$(grep '^requests==' tests/requirements-test.txt)" "$$(grep '^voluptuous==' tests/requirements-test.txt)"
+	PIP_VERSION=$$(grep -ho "pip='[0-9.]*'" $(SANITY_VENV)/lib/python*/site-packages/ansible_test/_internal/python_requirements.py | tr -dc '0-9.'); \
+	    mkdir -p $(HOME)/.ansible/test/cache && \
+	    cp .ci/get_pip.py $(HOME)/.ansible/test/cache/get_pip_$$(echo $$PIP_VERSION | tr . _).py
 	touch $@
 
 sanity: $(SANITY_VENV)/.installed $(SANITY_ROOT)
@@ -63,7 +66,7 @@ lint: venv $(COLLECTION_LINK)
 	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/ansible-lint --profile production
 
 docs-lint: venv $(COLLECTION_LINK)
-	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
+	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
 
 collection: venv
 	mkdir -p build/dist && $(BIN)/ansible-galaxy collection build --force --output-path build/dist .

@@ -15,9 +15,9 @@ description:
   - Exchanges client credentials for a Management API access token, so that the following tasks
     pass it as O(token) instead of each fetching their own.
   - Machine-to-machine tokens are a metered quota on many Auth0 plans; fetch one per tenant per run.
-  - The result holds the token. Always set C(no_log: true) on this task.
+  - "The result holds the token: always set C(no_log: true) on this task."
 author:
-  - sessionguard maintainers
+  - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
   - sessionguard.auth0.connection
 attributes:

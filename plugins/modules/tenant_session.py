@@ -22,7 +22,7 @@ description:
   - An idle lifetime may not exceed its absolute twin; the tenant's current value is used for a
     twin the task does not set. Auth0 itself does not check this.
 author:
-  - sessionguard maintainers
+  - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
   - sessionguard.auth0.connection
   - sessionguard.auth0.attributes

@@ -16,7 +16,7 @@ description:
     C(GET /api/v2/tenants/settings), for audits, drift reports and migrations.
   - Lifetimes are returned in whole minutes, in human form, and as the API's hours.
 author:
-  - sessionguard maintainers
+  - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
   - sessionguard.auth0.connection
   - sessionguard.auth0.attributes.INFO_MODULE

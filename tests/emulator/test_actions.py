@@ -101,6 +101,9 @@ def test_list_pagination_filters_and_zero_keys(api):
     assert api.get("/actions/actions", params={"per_page": 100}).status_code == 200
     r = api.get("/actions/actions", params={"per_page": 101})
     assert r.status_code == 400 and r.json()["errorCode"] == "invalid_query_string"
+    r = api.get("/actions/actions", params={"include_totals": "true"})
+    assert r.status_code == 400
+    assert r.json()["message"] == "Query validation error: 'Additional properties not allowed: include_totals'."
 
 
 def test_delete(api):

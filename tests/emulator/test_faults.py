@@ -105,3 +105,21 @@ def test_latency(api):
 def test_unknown_knob_rejected(api):
     with pytest.raises(ValueError):
         api.t.set_faults(bogus=1)
+
+
+def test_passthrough_rule_exempts_token_endpoint(anon):
+    anon.t.set_faults(error_ratio=1.0, rules=[{"path": "^/oauth/token$"}])
+    assert anon.token().status_code == 200
+    anon.login()
+    assert anon.get("/tenants/settings").status_code >= 500
+
+
+def test_rule_close_connection(api):
+    api.t.set_faults(rules=[{"path": "settings", "close": True, "times": 1}])
+    try:
+        api.get("/tenants/settings")
+        raise AssertionError("expected a connection error")
+    except requests.exceptions.ConnectionError:
+        pass
+    assert api.t.requests()[-1]["closed"] is True
+    assert api.get("/tenants/settings").status_code == 200

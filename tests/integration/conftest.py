@@ -85,7 +85,8 @@ def playbook(tmp_path):
             if name.startswith("AUTH0_"):
                 del environment[name]
         environment.update(env or {})
-        proc = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=str(tmp_path), timeout=600)
+        proc = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=str(tmp_path), timeout=600,
+                              check=False)
         results = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
         return Run(proc, results)
 

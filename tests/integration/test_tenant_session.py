@@ -67,8 +67,8 @@ def test_apply_converges_then_rerun_changes_nothing(playbook, emulator):
     assert len(writes) == 1
     # Defaults were 168/72/72/24 hours: the two persistent lifetimes already matched, so they are not sent.
     assert writes[0]["body"] == {"ephemeral_session_lifetime_in_minutes": 1440,
-                              "idle_ephemeral_session_lifetime_in_minutes": 120,
-                              "session_cookie": {"mode": "non-persistent"}}
+                                 "idle_ephemeral_session_lifetime_in_minutes": 120,
+                                 "session_cookie": {"mode": "non-persistent"}}
     state = tenant.settings_minutes()
     assert (state["session_lifetime"], state["idle_session_lifetime"], state["ephemeral_session_lifetime"],
             state["idle_ephemeral_session_lifetime"]) == (10080, 4320, 1440, 120)

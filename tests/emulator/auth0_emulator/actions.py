@@ -5,7 +5,7 @@ import time
 
 from . import build
 from .errors import ApiError, invalid_body, not_found
-from .util import bool_query, drop_zero, iso_now, new_uuid, parse_page
+from .util import bool_query, check_query, drop_zero, iso_now, new_uuid, parse_page
 
 RUNTIMES = ("node12", "node16", "node18", "node18-actions", "node22")
 DEFAULT_RUNTIME = "node22"
@@ -22,6 +22,8 @@ TRIGGERS = [
 TRIGGER_IDS = {t["id"] for t in TRIGGERS}
 CREATE_KEYS = {"name", "supported_triggers", "code", "dependencies", "runtime", "secrets", "modules", "deploy"}
 UPDATE_KEYS = CREATE_KEYS - {"deploy"}
+# Real tenants reject include_totals here (auth0-deploy-cli's source notes it).
+LIST_QUERY = ("triggerId", "actionName", "deployed", "page", "per_page", "installed")
 PENDING_FRACTION = 0.25  # share of build_seconds spent "pending" before "building"
 
 
@@ -265,6 +267,7 @@ class ActionStore:
         return version
 
     def list(self, query):
+        check_query(query, LIST_QUERY)
         page, per_page = parse_page(query, 50, 100)
         items = list(self.actions.values())
         if query.get("actionName"):
@@ -282,6 +285,7 @@ class ActionStore:
 
     def versions(self, action_id, query):
         action = self.get(action_id)
+        check_query(query, ("page", "per_page"))
         page, per_page = parse_page(query, 50, 100)
         items = list(reversed(action.versions))  # newest first
         chunk = items[page * per_page:(page + 1) * per_page]

@@ -1,7 +1,7 @@
 """Trigger bindings: the ordered list of actions bound to each trigger. Caller holds the tenant lock."""
 from .actions import TRIGGER_IDS
 from .errors import ApiError, invalid_body, not_found
-from .util import drop_zero, iso_now, new_uuid, parse_page
+from .util import check_query, drop_zero, iso_now, new_uuid, parse_page
 
 
 class BindingStore:
@@ -35,6 +35,7 @@ class BindingStore:
 
     def list(self, trigger_id, query):
         items = self._trigger(trigger_id)
+        check_query(query, ("page", "per_page"))
         page, per_page = parse_page(query, 20, 50)
         chunk = items[page * per_page:(page + 1) * per_page]
         return drop_zero({"bindings": [self.to_api(trigger_id, b) for b in chunk],

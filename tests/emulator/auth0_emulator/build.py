@@ -1,9 +1,11 @@
 """The action build step: a real syntax check with `node --check`, plus forced failures."""
+import copy
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 
 NODE = shutil.which("node")
 FAIL_VERSION = "0.0.0-fail"
@@ -24,10 +26,27 @@ def dependency_errors(dependencies):
     ]
 
 
+_CACHE = {}  # code -> errors; the same code always checks the same way
+_CACHE_LOCK = threading.Lock()
+
+
 def syntax_errors(code, timeout=10):
-    """Run `node --check` on the code; [] when it passes or when node is absent."""
+    """Run `node --check` on the code (cached by code); [] when it passes or when node is absent."""
     if not NODE:
         return []
+    with _CACHE_LOCK:
+        if code in _CACHE:
+            return copy.deepcopy(_CACHE[code])
+    errors = _node_check(code, timeout)
+    if not any(e["id"] == "build_timeout" for e in errors):
+        with _CACHE_LOCK:
+            if len(_CACHE) > 1000:
+                _CACHE.clear()
+            _CACHE[code] = copy.deepcopy(errors)
+    return errors
+
+
+def _node_check(code, timeout):
     fd, path = tempfile.mkstemp(suffix=".js", prefix="action-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

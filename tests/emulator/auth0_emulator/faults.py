@@ -80,7 +80,10 @@ class Rule:
             raise ValueError("unknown rule fields: %s" % ", ".join(sorted(unknown)))
         self.spec = dict(spec)
         self.method = (spec.get("method") or "").upper() or None
-        self.path = re.compile(spec["path"]) if spec.get("path") else None
+        try:
+            self.path = re.compile(spec["path"]) if spec.get("path") else None
+        except re.error as err:
+            raise ValueError("bad path regex %r: %s" % (spec["path"], err))
         self.status = spec.get("status")
         self.body = spec.get("body", "json")
         self.times = spec.get("times")

@@ -16,6 +16,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    request_queue_size = 128
 
     def __init__(self, handler, ssl_context=None):
         self.ssl_context = ssl_context
@@ -163,6 +164,18 @@ class TenantHandler(_Handler):
         entry = {"time": started, "method": method, "path": path, "query": query, "status": None,
                  "body": body, "write": method not in ("GET", "HEAD", "OPTIONS") and path.startswith("/api/v2"),
                  "token": info["short"] if info else None}
+        recorded = False
+
+        def respond(status, payload, headers, **extra):
+            # Log before answering, so a client that reads the log right after its call sees it.
+            nonlocal recorded
+            entry.update(status=status, **extra)
+            entry["duration_ms"] = round((time.time() - started) * 1000, 1)
+            tenant.record(entry)
+            recorded = True
+            if status is not None:
+                self.send(status, payload, headers)
+
         try:
             latency = tenant.latency_ms
             if latency:
@@ -171,26 +184,21 @@ class TenantHandler(_Handler):
             if fault and fault["hang"]:
                 self.server.stopping.wait(fault["hang"])
             if fault and fault["close"]:
-                entry["status"] = None
-                entry["closed"] = True
+                respond(None, None, None, closed=True)
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             if fault and fault["status"] and not fault["after_effect"]:
-                entry["status"] = fault["status"]
-                self.send(fault["status"], fault["payload"], {**rl_headers, **fault["headers"]})
-                return
+                return respond(fault["status"], fault["payload"], {**rl_headers, **fault["headers"]})
             status, payload = self.perform(path, method, query, body, parse_error, auth, info, auth_error)
             if fault and fault["status"]:  # after_effect: the effect happened, the client sees an error
-                entry["status"] = fault["status"]
-                entry["effect_status"] = status
-                self.send(fault["status"], fault["payload"], {**rl_headers, **fault["headers"]})
-                return
-            entry["status"] = status
-            self.send(status, payload, rl_headers)
+                return respond(fault["status"], fault["payload"], {**rl_headers, **fault["headers"]},
+                               effect_status=status)
+            respond(status, payload, rl_headers)
         finally:
-            entry["duration_ms"] = round((time.time() - started) * 1000, 1)
-            tenant.record(entry)
+            if not recorded:  # an exception escaped: still log what we know
+                entry["duration_ms"] = round((time.time() - started) * 1000, 1)
+                tenant.record(entry)
 
     def perform(self, path, method, query, body, parse_error, auth, info, auth_error):
         tenant = self.tenant

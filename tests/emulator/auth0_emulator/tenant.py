@@ -127,12 +127,14 @@ class Tenant:
             return action.secrets[secret_name]["value"]
 
     def set_faults(self, **knobs):
+        unknown = [k for k in knobs if k not in KNOBS]
+        if unknown:
+            raise ValueError("unknown fault knob: %s" % ", ".join(unknown))
+        rules = [Rule(r) for r in (knobs.get("rules") or [])]  # validate before changing anything
         with self.lock:
             for key, value in knobs.items():
-                if key not in KNOBS:
-                    raise ValueError("unknown fault knob: %s" % key)
                 if key == "rules":
-                    self.rules = [Rule(r) for r in (value or [])]
+                    self.rules = rules
                 self.knobs[key] = copy.deepcopy(value)
             if "rate_limit" in knobs or "rate_limit_burst" in knobs:
                 self.bucket.configure(self.knobs["rate_limit"], self.knobs["rate_limit_burst"])
@@ -155,6 +157,11 @@ class Tenant:
     def token_count(self):
         with self.lock:
             return self.issued
+
+    def issued_tokens(self):
+        """Every access token issued (also: the dict self.tokens, token -> {short, exp, scopes})."""
+        with self.lock:
+            return list(self.tokens)
 
     def expire_tokens(self):
         """Make every issued token expired now."""

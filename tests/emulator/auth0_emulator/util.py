@@ -26,6 +26,15 @@ def drop_zero(value):
     return value
 
 
+def check_query(query, allowed):
+    """Auth0 validates query strings too: unknown parameters are a 400."""
+    from .errors import invalid_query
+
+    extra = [k for k in query if k not in allowed]
+    if extra:
+        raise invalid_query("'Additional properties not allowed: %s'." % ",".join(extra))
+
+
 def parse_page(query, default_per_page, max_per_page):
     """Validate page / per_page query parameters the way Auth0 does."""
     from .errors import invalid_query

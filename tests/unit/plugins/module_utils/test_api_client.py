@@ -54,7 +54,7 @@ def client_with(script, **kwargs):
 
 
 def test_token_fetched_once_and_sent_as_bearer():
-    client, session, _ = client_with([token_response(), FakeResponse(200, {"a": 1}), FakeResponse(200, {"b": 2})])
+    client, session, unused = client_with([token_response(), FakeResponse(200, {"a": 1}), FakeResponse(200, {"b": 2})])
     assert client.get("/api/v2/x") == {"a": 1}
     assert client.get("/api/v2/y") == {"b": 2}
     assert session.sent[0]["json"] == {"grant_type": "client_credentials", "client_id": "cid",
@@ -65,7 +65,7 @@ def test_token_fetched_once_and_sent_as_bearer():
 
 
 def test_custom_audience_and_ca_path():
-    client, session, _ = client_with([token_response(), FakeResponse(200, {})], audience="https://acme.auth0.com/api/v2/",
+    client, session, unused = client_with([token_response(), FakeResponse(200, {})], audience="https://acme.auth0.com/api/v2/",
                                      domain="login.example.com", ca_path="/ca.pem")
     client.get("/api/v2/x")
     assert session.sent[0]["url"] == "https://login.example.com/oauth/token"
@@ -76,7 +76,7 @@ def test_custom_audience_and_ca_path():
 def test_auth0_error_body_becomes_one_line():
     body = {"statusCode": 400, "error": "Bad Request", "message": "Payload validation error: 'Expected type integer'.",
             "errorCode": "invalid_body"}
-    client, _, _ = client_with([FakeResponse(400, body)], token=TOKEN, client_id=None, client_secret=None)
+    client, unused, unused2 = client_with([FakeResponse(400, body)], token=TOKEN, client_id=None, client_secret=None)
     with pytest.raises(Auth0Error) as info:
         client.patch("/api/v2/tenants/settings", {"x": 1})
     assert str(info.value) == ("HTTP 400 invalid_body: Payload validation error: 'Expected type integer'. "
@@ -84,7 +84,7 @@ def test_auth0_error_body_becomes_one_line():
 
 
 def test_error_without_error_code_and_html_body():
-    client, _, _ = client_with([FakeResponse(404, {"statusCode": 404, "error": "Not Found", "message": "No action"}),
+    client, unused, unused2 = client_with([FakeResponse(404, {"statusCode": 404, "error": "Not Found", "message": "No action"}),
                                 FakeResponse(502, text="<html>bad gateway</html>", headers={"content-type": "text/html"},
                                              reason="Bad Gateway")],
                                token=TOKEN, client_id=None, client_secret=None, retries=0)
@@ -95,7 +95,7 @@ def test_error_without_error_code_and_html_body():
 
 
 def test_bad_credentials_message_has_no_secret():
-    client, _, _ = client_with([FakeResponse(401, {"error": "access_denied", "error_description": "Unauthorized"})])
+    client, unused, unused2 = client_with([FakeResponse(401, {"error": "access_denied", "error_description": "Unauthorized"})])
     with pytest.raises(Auth0Error) as info:
         client.get("/api/v2/tenants/settings")
     text = str(info.value)
@@ -111,17 +111,17 @@ def test_429_waits_until_reset_with_jitter_and_cap():
     assert client.get("/x") == {"ok": True}
     assert len(sleeps) == 1 and 3.05 <= sleeps[0] <= 3.5
     capped = FakeResponse(429, {}, headers={"retry-after": "500"})
-    client, _, sleeps = client_with([capped, FakeResponse(200, {})], token=TOKEN, client_id=None, client_secret=None,
+    client, unused, sleeps = client_with([capped, FakeResponse(200, {})], token=TOKEN, client_id=None, client_secret=None,
                                     max_retry_wait=7)
     client.get("/x")
     assert sleeps == [7]
 
 
 def test_429_retried_even_for_unsafe_post_but_5xx_is_not():
-    client, session, _ = client_with([FakeResponse(429, {}), FakeResponse(201, {"id": "a"})], token=TOKEN,
+    client, session, unused = client_with([FakeResponse(429, {}), FakeResponse(201, {"id": "a"})], token=TOKEN,
                                      client_id=None, client_secret=None)
     assert client.post("/create", {"name": "n"}) == {"id": "a"}
-    client, session, _ = client_with([FakeResponse(500, {"message": "boom"})], token=TOKEN, client_id=None,
+    client, session, unused = client_with([FakeResponse(500, {"message": "boom"})], token=TOKEN, client_id=None,
                                      client_secret=None)
     with pytest.raises(Auth0Error, match="HTTP 500"):
         client.post("/create", {"name": "n"})
@@ -145,7 +145,7 @@ def test_retries_are_bounded():
 
 
 def test_timeout_fails_at_once_with_clear_message():
-    client, session, _ = client_with([requests.exceptions.ReadTimeout("x")], token=TOKEN, client_id=None,
+    client, session, unused = client_with([requests.exceptions.ReadTimeout("x")], token=TOKEN, client_id=None,
                                      client_secret=None, timeout=4)
     with pytest.raises(Auth0Error, match=r"no answer from acme.auth0.com within 4 seconds \(GET /x\)"):
         client.get("/x")
@@ -154,14 +154,14 @@ def test_timeout_fails_at_once_with_clear_message():
 
 def test_expired_token_refetched_once():
     expired = FakeResponse(401, {"statusCode": 401, "message": "Expired token received for JSON Web Token validation"})
-    client, session, _ = client_with([token_response("t1"), expired, token_response("t2"), FakeResponse(200, {"ok": 1})])
+    client, session, unused = client_with([token_response("t1"), expired, token_response("t2"), FakeResponse(200, {"ok": 1})])
     assert client.get("/x") == {"ok": 1}
     assert session.sent[3]["headers"]["Authorization"] == "Bearer t2"
     assert client.tokens_fetched == 2
 
 
 def test_user_token_is_not_renewed():
-    client, session, _ = client_with([FakeResponse(401, {"message": "Invalid token"})], token=TOKEN, client_id=None,
+    client, session, unused = client_with([FakeResponse(401, {"message": "Invalid token"})], token=TOKEN, client_id=None,
                                      client_secret=None)
     with pytest.raises(Auth0Error, match="HTTP 401"):
         client.get("/x")
@@ -169,7 +169,7 @@ def test_user_token_is_not_renewed():
 
 
 def test_redirect_not_followed():
-    client, session, _ = client_with([FakeResponse(302, {}, headers={"location": "https://evil/"})], token=TOKEN,
+    client, session, unused = client_with([FakeResponse(302, {}, headers={"location": "https://evil/"})], token=TOKEN,
                                      client_id=None, client_secret=None)
     with pytest.raises(Auth0Error, match="redirect"):
         client.get("/x")
@@ -177,7 +177,7 @@ def test_redirect_not_followed():
 
 def test_paces_when_remaining_runs_low():
     low = FakeResponse(200, {"a": 1}, headers={"x-ratelimit-remaining": "1", "x-ratelimit-reset": "1002"})
-    client, _, sleeps = client_with([low, FakeResponse(200, {})], token=TOKEN, client_id=None, client_secret=None)
+    client, unused, sleeps = client_with([low, FakeResponse(200, {})], token=TOKEN, client_id=None, client_secret=None)
     client.get("/x")
     assert sleeps == []
     client.get("/y")
@@ -188,7 +188,7 @@ def test_paginate_reads_every_page_and_tolerates_missing_zero_keys():
     pages = [FakeResponse(200, {"actions": [{"id": i} for i in range(2)], "total": 5, "per_page": 2}),
              FakeResponse(200, {"actions": [{"id": 2}, {"id": 3}], "total": 5, "page": 1, "per_page": 2}),
              FakeResponse(200, {"actions": [{"id": 4}], "total": 5, "page": 2, "per_page": 2})]
-    client, session, _ = client_with(pages, token=TOKEN, client_id=None, client_secret=None)
+    client, session, unused = client_with(pages, token=TOKEN, client_id=None, client_secret=None)
     assert [a["id"] for a in client.paginate("/list", "actions", per_page=2)] == [0, 1, 2, 3, 4]
     assert [s["params"]["page"] for s in session.sent] == [0, 1, 2]
 

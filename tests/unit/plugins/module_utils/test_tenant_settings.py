@@ -33,7 +33,7 @@ def test_fractional_hours_equal_minutes_is_no_change():
 
 
 def test_patch_carries_only_differing_fields_as_minutes():
-    desired, _ = parse_desired({"session_lifetime": "7d", "idle_session_lifetime": "2h", "cookie_mode": "non-persistent"},
+    desired, unused = parse_desired({"session_lifetime": "7d", "idle_session_lifetime": "2h", "cookie_mode": "non-persistent"},
                                "enterprise")
     patch, before, after, changed = compare(desired, current_from_api(TENANT))
     assert patch == {"idle_session_lifetime_in_minutes": 120, "session_cookie": {"mode": "non-persistent"}}
@@ -59,14 +59,14 @@ def test_idle_check_uses_desired_twin():
 
 
 def test_all_input_errors_reported_together():
-    _, errors = parse_desired({"session_lifetime": "7x", "idle_session_lifetime": "0m", "cookie_mode": "sometimes"},
+    unused, errors = parse_desired({"session_lifetime": "7x", "idle_session_lifetime": "0m", "cookie_mode": "sometimes"},
                               "enterprise")
     assert [e.split(":")[0] for e in errors] == ["session_lifetime", "idle_session_lifetime", "cookie_mode"]
 
 
 def test_enforce_check_mode_reads_only():
     client = FakeClient(dict(TENANT))
-    desired, _ = parse_desired({"session_lifetime": "4d"}, "enterprise")
+    desired, unused = parse_desired({"session_lifetime": "4d"}, "enterprise")
     outcome = enforce(client, desired, check_mode=True)
     assert outcome["changed"] and outcome["settings"]["session_lifetime"] == {"minutes": 5760, "human": "4d"}
     assert [c[0] for c in client.calls] == ["GET"]
@@ -74,7 +74,7 @@ def test_enforce_check_mode_reads_only():
 
 def test_enforce_writes_once_then_converges():
     client = FakeClient(dict(TENANT))
-    desired, _ = parse_desired({"session_lifetime": "4d", "idle_ephemeral_session_lifetime": 5 / 60.0}, "enterprise")
+    desired, unused = parse_desired({"session_lifetime": "4d", "idle_ephemeral_session_lifetime": 5 / 60.0}, "enterprise")
     first = enforce(client, desired, check_mode=False)
     assert first["changed"] and not first["errors"]
     assert client.calls[1] == ("PATCH", "/api/v2/tenants/settings",
@@ -90,6 +90,6 @@ def test_enforce_reports_a_silent_cap():
             result = FakeClient.patch(self, path, body)
             result["session_lifetime"] = 720
             return result
-    desired, _ = parse_desired({"session_lifetime": "60d"}, "enterprise")
+    desired, unused = parse_desired({"session_lifetime": "60d"}, "enterprise")
     outcome = enforce(CappingClient(dict(TENANT)), desired, check_mode=False)
     assert outcome["errors"] == ["session_lifetime: sent 60d, the tenant stored 30d"]

@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: sessionguard maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters of the session policy: validate it, and render its Post-Login Action.
+
+Documentation: validate_session_policy.yml and render_session_action.yml next to this file.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.sessionguard.auth0.plugins.module_utils.session_policy import (
+    render_action, validate_policy)
+
+_INPUT_KEYS = ("tenant", "rules", "default", "plan")
+
+
+def validate_session_policy(policy):
+    """``{tenant, rules, default, plan}`` -> the normalized policy; every error at once otherwise."""
+    if not isinstance(policy, dict):
+        raise AnsibleFilterError("validate_session_policy: expects a mapping with the keys %s; got %s"
+                                 % (", ".join(_INPUT_KEYS), type(policy).__name__))
+    unknown = sorted(str(key) for key in policy if key not in _INPUT_KEYS)
+    if unknown:
+        raise AnsibleFilterError("validate_session_policy: unknown keys %s (expected %s)"
+                                 % (", ".join(unknown), ", ".join(_INPUT_KEYS)))
+    plan = policy.get("plan")
+    normalized, errors = validate_policy(policy.get("tenant"), policy.get("rules"), policy.get("default"),
+                                         plan="enterprise" if plan is None else plan)
+    if errors:
+        raise AnsibleFilterError("The session policy is invalid (%d error%s):\n%s"
+                                 % (len(errors), "" if len(errors) == 1 else "s", "\n".join(errors)))
+    return normalized
+
+
+def render_session_action(normalized):
+    """A normalized policy (the output of validate_session_policy) -> the Post-Login Action code."""
+    if not isinstance(normalized, dict) or "rules" not in normalized or "default" not in normalized:
+        raise AnsibleFilterError("render_session_action: expects the output of validate_session_policy")
+    return render_action(normalized)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            "validate_session_policy": validate_session_policy,
+            "render_session_action": render_session_action,
+        }

@@ -1,13 +1,21 @@
-"""The demo: session policy enforced across three emulated Auth0 tenants.
+"""The demo: one session policy enforced across three emulated Auth0 tenants.
 
-Starts the emulator, shows what a check-mode run would change (one tenant was edited in the
-Dashboard behind our back), applies, proves a rerun changes nothing, and stops the emulator.
+1. Setup (quiet): the policy was rolled out earlier; since then someone edited acme-prod in the
+   Dashboard (idle lifetime 90 minutes, reads back as 1.5 hours) and another team bound its own
+   Action in acme-prod's post-login flow.
+2. Drift scan: the shipped playbook in check mode. Nothing is written; the report shows what
+   drifted, and production's drift gate fails the run, as it would in CI.
+3. Apply: only the drifted tenant changes; the other team's binding stays, in its place.
+4. Rerun: every tenant is compliant, with four requests per tenant and no write.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
+import requests
 import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -15,7 +23,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 from auth0_emulator import Emulator  # noqa: E402
 
-TENANTS = ["acme-dev", "acme-staging", "acme-prod"]
+GROUPS = {"acme-dev": "dev", "acme-staging": "staging", "acme-prod": "prod"}
+EXAMPLE_GROUP_VARS = os.path.join(ROOT, "docs", "examples", "inventory", "group_vars")
 
 
 def banner(text):
@@ -23,53 +32,104 @@ def banner(text):
 
 
 def write_inventory(emu, directory):
-    hosts = {}
-    for name in TENANTS:
+    groups = {}
+    for name, group in GROUPS.items():
         tenant = emu.tenant(name)
-        hosts[name] = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                       "auth0_domain": tenant.domain, "auth0_client_id": tenant.client_id,
-                       "auth0_client_secret": tenant.client_secret, "auth0_ca_path": emu.ca_path}
-    path = os.path.join(directory, "inventory.yml")
+        groups.setdefault(group, {"hosts": {}})["hosts"][name] = {
+            "session_policy_domain": tenant.domain, "session_policy_client_id": tenant.client_id,
+            "session_policy_client_secret": tenant.client_secret}
+    inventory = {"all": {"vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                                  "session_policy_ca_path": emu.ca_path},
+                         "children": groups}}
+    path = os.path.join(directory, "tenants.yml")
     with open(path, "w") as handle:
-        yaml.safe_dump({"tenants": {"hosts": hosts}}, handle)
+        yaml.safe_dump(inventory, handle)
+    shutil.copytree(EXAMPLE_GROUP_VARS, os.path.join(directory, "group_vars"))
     return path
 
 
-def playbook(inventory, *args):
+def playbook(inventory, *args, quiet=False):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_DISPLAY_OK_HOSTS="true")
+               ANSIBLE_RETRY_FILES_ENABLED="0")
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory,
-               os.path.join(ROOT, "demo", "tenant_settings.yml")] + list(args)
-    print("$ ansible-playbook -i inventory.yml demo/tenant_settings.yml " + " ".join(args), flush=True)
-    return subprocess.run(command, env=env, check=False).returncode
+               "sessionguard.auth0.enforce_session_policy"] + list(args)
+    if not quiet:
+        print("$ ansible-playbook -i tenants.yml sessionguard.auth0.enforce_session_policy " + " ".join(args),
+              flush=True)
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.run(command, env=env, stdout=output, stderr=output, check=False).returncode
 
 
-def report(emu, label):
-    print("\nEmulator request log (%s):" % label)
-    for name in TENANTS:
+def another_team_binds_its_action(emu, tenant):
+    """What a different team does through the Management API: its own Action, first in the flow."""
+    session = requests.Session()
+    session.verify = emu.ca_path
+    base = "https://%s" % tenant.domain
+    token = session.post(base + "/oauth/token", json={
+        "grant_type": "client_credentials", "client_id": tenant.client_id, "client_secret": tenant.client_secret,
+        "audience": base + "/api/v2/"}).json()["access_token"]
+    session.headers["Authorization"] = "Bearer " + token
+    action = session.post(base + "/api/v2/actions/actions", json={
+        "name": "fraud-team-geo-check", "supported_triggers": [{"id": "post-login", "version": "v3"}],
+        "code": "exports.onExecutePostLogin = async (event, api) => {};"}).json()
+    while session.get(base + "/api/v2/actions/actions/" + action["id"]).json()["status"] != "built":
+        time.sleep(0.2)
+    session.post(base + "/api/v2/actions/actions/%s/deploy" % action["id"])
+    current = session.get(base + "/api/v2/actions/triggers/post-login/bindings").json()["bindings"]
+    refs = [{"ref": {"type": "action_id", "value": action["id"]}, "display_name": "Fraud team geo check"}]
+    refs += [{"ref": {"type": "binding_id", "value": b["id"]}, "display_name": b["display_name"]} for b in current]
+    session.patch(base + "/api/v2/actions/triggers/post-login/bindings", json={"bindings": refs})
+
+
+def show_report(directory, emu):
+    with open(os.path.join(directory, "reports", "session-policy-report.md")) as handle:
+        print("\n" + handle.read())
+    print("Emulator request log, this run:")
+    for name in GROUPS:
         tenant = emu.tenant(name)
-        requests = tenant.requests()
-        writes = [r for r in requests if r["write"]]
-        print("  %-13s %2d requests, %d writes, %d tokens" % (name, len(requests), len(writes), tenant.token_count()))
+        log = tenant.requests()
+        writes = [r for r in log if r["write"]]
+        tokens = sum(1 for r in log if r["path"] == "/oauth/token")
+        print("  %-13s %2d requests, %d writes, %d token" % (name, len(log), len(writes), tokens))
         tenant.clear_requests()
 
 
+def bindings(emu, name):
+    return [b["action"]["name"] for b in emu.tenant(name).bindings("post-login")]
+
+
 def main():
-    with Emulator(tenants=TENANTS, build_seconds=1, latency_ms=20) as emu, tempfile.TemporaryDirectory() as work:
-        # acme-prod's idle lifetime was changed in the Dashboard to 90 minutes (reads back as 1.5 hours).
-        emu.tenant("acme-prod").set_settings(idle_session_lifetime_minutes=90)
+    with Emulator(tenants=list(GROUPS), build_seconds=2, latency_ms=20) as emu, \
+            tempfile.TemporaryDirectory() as work:
         inventory = write_inventory(emu, work)
-        failures = 0
-        banner("1/3 Check mode with --diff: what would change on each tenant (nothing is written)")
-        failures += playbook(inventory, "--check", "--diff")
-        report(emu, "check mode")
-        banner("2/3 Apply")
-        failures += playbook(inventory, "--diff")
-        report(emu, "apply")
-        banner("3/3 Rerun: every tenant already complies, so nothing changes")
-        failures += playbook(inventory)
-        report(emu, "rerun")
-        return 1 if failures else 0
+        banner("Setup: the policy was rolled out earlier; then acme-prod drifted")
+        if playbook(inventory, quiet=True) != 0:
+            print("setup rollout failed")
+            return 1
+        prod = emu.tenant("acme-prod")
+        prod.set_settings(idle_session_lifetime_minutes=90)
+        another_team_binds_its_action(emu, prod)
+        for name in GROUPS:
+            emu.tenant(name).clear_requests()
+        print("acme-prod: idle_session_lifetime set to 90 minutes in the Dashboard")
+        print("acme-prod: post-login flow is now %s" % bindings(emu, "acme-prod"))
+
+        banner("1/3 Drift scan: check mode, nothing is written; prod's drift gate fails the run")
+        scan = playbook(inventory, "--check")
+        show_report(work, emu)
+        print("drift scan exit code: %d (non-zero: the production drift gate tripped, as in CI)" % scan)
+
+        banner("2/3 Apply: only acme-prod changes; the fraud team's binding is kept")
+        applied = playbook(inventory, "--diff")
+        show_report(work, emu)
+        print("acme-prod post-login flow: %s" % bindings(emu, "acme-prod"))
+
+        banner("3/3 Rerun: every tenant is compliant, no writes")
+        rerun = playbook(inventory)
+        show_report(work, emu)
+        ok = scan != 0 and applied == 0 and rerun == 0
+        print("\nDemo %s." % ("finished: drift found, fixed, and a rerun changed nothing" if ok else "FAILED"))
+        return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters of the session policy: validate it, and render its Post-Login Action.
 
-Documentation: validate_session_policy.yml and render_session_action.yml next to this file.
+Documentation: validate_session_policy.yml, render_session_action.yml and session_policy_settings.yml
+next to this file.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,7 +14,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils.session_policy import (
-    render_action, validate_policy)
+    render_action, tenant_settings_values, validate_policy)
 
 _INPUT_KEYS = ("tenant", "rules", "default", "plan")
 
@@ -43,9 +44,17 @@ def render_session_action(normalized):
     return render_action(normalized)
 
 
+def session_policy_settings(normalized):
+    """A normalized policy -> its tenant settings, as the options of the tenant_session module."""
+    if not isinstance(normalized, dict) or "tenant" not in normalized:
+        raise AnsibleFilterError("session_policy_settings: expects the output of validate_session_policy")
+    return dict((key, value) for key, value in tenant_settings_values(normalized).items() if value is not None)
+
+
 class FilterModule(object):
     def filters(self):
         return {
             "validate_session_policy": validate_session_policy,
             "render_session_action": render_session_action,
+            "session_policy_settings": session_policy_settings,
         }

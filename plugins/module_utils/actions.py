@@ -362,7 +362,7 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
             done.append("update")
         outcome["action"] = summary(action)
         if "deploy" in plan["operations"]:
-            action, _ = wait_for_build(client, action, build_timeout, sleep=sleep, clock=clock)
+            action = wait_for_build(client, action, build_timeout, sleep=sleep, clock=clock)[0]
             outcome["action"] = summary(action)
             if action.get("status") == "failed":
                 outcome["build_errors"] = build_errors(client, action)

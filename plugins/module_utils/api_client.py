@@ -184,7 +184,8 @@ class Auth0Client(object):
         items = []
         page = 0
         while True:
-            query = dict(params or {}, page=page, per_page=per_page, include_totals="true")
+            # No include_totals: the actions and bindings lists refuse it and return totals anyway.
+            query = dict(params or {}, page=page, per_page=per_page)
             body = self.get(path, params=query) or {}
             batch = body.get(key) or []
             items.extend(batch)

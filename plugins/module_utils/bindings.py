@@ -164,7 +164,7 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
     """Bind one action (``action``: name or id) at ``position``, or remove it (``state='absent'``), or
     with ``bindings=[{action, display_name}]`` make the trigger's list exactly that.
 
-    Returns ``dict(changed, operations, bindings, diff, writes, errors)``: ``operations`` is
+    Returns ``dict(changed, operations, bindings, diff, writes, errors, warnings)``: ``operations`` is
     ``['bind']``, ``['move']``, ``['rename']``, ``['unbind']`` or ``['replace']`` (empty when nothing was
     or would be written); ``bindings`` the list after the run (predicted in check mode), as
     ``[{action, action_id, display_name, id}]``; ``diff`` ``dict(before, after)`` with the ordered
@@ -172,7 +172,22 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
     ``sleep``, ``rng`` and ``settle`` are injectable so tests run without waiting.
     """
     rng = rng or random.Random()
-    outcome = dict(changed=False, operations=[], bindings=[], diff=dict(before={}, after={}), writes=0, errors=[])
+    outcome = dict(changed=False, operations=[], bindings=[], diff=dict(before={}, after={}), writes=0, errors=[],
+                   warnings=[])
+
+    def usable(ref, resolve):
+        """The action to bind; in check mode a missing or undeployed one is a prediction with a warning,
+        because an earlier task of the same check-mode run would have created and deployed it."""
+        try:
+            found = resolve()
+            check_deployed([found])
+            return found
+        except BindingFailure as exc:
+            if not check_mode:
+                raise
+            outcome["warnings"].append("check mode: %s; a real run fails unless an earlier task creates and deploys "
+                                       "it" % exc)
+            return dict(id="(not deployed: %s)" % ref, name=ref)
     try:
         if bindings is not None:
             if action is not None:
@@ -184,12 +199,13 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
                 ref = item.get("action")
                 if not ref:
                     raise BindingFailure("bindings[%d]: action is required" % index)
-                wanted_actions.append((resolve_action(client, trigger, ref), item.get("display_name")))
-            ids = [a["id"] for a, _ in wanted_actions]
-            repeated = sorted(set(a.get("name") for a, _ in wanted_actions if ids.count(a["id"]) > 1))
+                wanted_actions.append((usable(ref, lambda ref=ref: resolve_action(client, trigger, ref)),
+                                       item.get("display_name")))
+            resolved = [pair[0] for pair in wanted_actions]
+            ids = [a["id"] for a in resolved]
+            repeated = sorted(set(a.get("name") for a in resolved if ids.count(a["id"]) > 1))
             if repeated:
                 raise BindingFailure("bindings: an action may be bound once; repeated: %s" % ", ".join(repeated))
-            check_deployed([a for a, _ in wanted_actions])
 
             def plan(current):
                 by_action = dict((b["action_id"], b) for b in current)
@@ -204,16 +220,24 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
             if not action:
                 raise BindingFailure("action: is required unless bindings is given")
             parse_position(position)
-            try:
-                target = resolve_action(client, trigger, action)
-            except BindingFailure:
-                if state != "absent":
-                    raise
-                # Nothing of that name exists, so nothing of that name can be bound: already absent.
-                outcome["bindings"] = describe(read_bindings(client, trigger))
-                return outcome
-            if state == "present":
-                check_deployed([target])
+            if isinstance(action, dict):
+                # Already read by the caller (the session_policy module): no second lookup request.
+                def lookup():
+                    return action
+                action_ref = action.get("name") or action.get("id")
+            else:
+                def lookup():
+                    return resolve_action(client, trigger, action)
+                action_ref = action
+            if state == "absent":
+                try:
+                    target = lookup()
+                except BindingFailure:
+                    # Nothing of that name exists, so nothing of that name can be bound: already absent.
+                    outcome["bindings"] = describe(read_bindings(client, trigger))
+                    return outcome
+            else:
+                target = usable(action_ref, lookup)
             wanted_name = display_name or target.get("name")
 
             def plan(current):

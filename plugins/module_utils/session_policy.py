@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
 import re
 
 try:
@@ -203,8 +204,10 @@ def _app_metadata(value):
         if not isinstance(key, str) or not key:
             errors.append(Invalid("keys must be non-empty strings", path=[str(key)]))
         elif isinstance(item, bool) or isinstance(item, str) or (
-                isinstance(item, (int, float)) and item == item and abs(item) != float("inf")):
+                isinstance(item, (int, float)) and math.isfinite(item)):
             continue
+        elif isinstance(item, float):
+            errors.append(Invalid("must be a finite number; got %r" % item, path=[key]))
         else:
             errors.append(Invalid("must be a string, number or boolean (compared with ===); got %s"
                                   % _type_name(item), path=[key]))
@@ -438,7 +441,8 @@ def validate_policy(tenant, rules, default, plan="enterprise"):
     errors.extend(caps.missing())
 
     if errors:
-        return None, errors
+        # One line each, whatever the user's values held.
+        return None, [error.replace("\r", "\\r").replace("\n", "\\n") for error in errors]
     return dict(plan=plan, tenant=tenant_n, default=default_n, rules=rules_n), []
 
 

@@ -49,8 +49,9 @@ options:
     type: str
   src:
     description:
-      - Path on the controller of a file holding the action's source, read by the module (tasks run
-        with C(connection: local)). Mutually exclusive with O(code).
+      - Path of a file holding the action's source, read by the module. Tasks against Auth0 run on
+        the controller (C(connection=local)), so this is a path on the controller.
+      - Mutually exclusive with O(code).
     type: path
   runtime:
     description:

@@ -20,7 +20,9 @@ description:
   - Two writers can cross and lose each other's change. After writing, the list is read again; when
     the change was lost, it is made again over the current list and written again (a few times, after a
     short random wait). Two playbooks binding different actions at the same moment both end up bound.
-  - Refuses to bind an action that has never been deployed, and writes nothing.
+  - Refuses to bind an action that has never been deployed, and writes nothing. In check mode a
+    missing or never-deployed action only warns, since an earlier task of the same run would have
+    created and deployed it, and the binding is predicted.
 author:
   - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
@@ -185,6 +187,8 @@ def main():
                              position=params["position"], bindings=params["bindings"], state=params["state"],
                              check_mode=module.check_mode)
     protect_secrets(module, client)
+    for warning in outcome["warnings"]:
+        module.warn(warning)
     result = dict(changed=outcome["changed"], operations=outcome["operations"], bindings=outcome["bindings"],
                   writes=outcome["writes"])
     if module._diff:

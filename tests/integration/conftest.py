@@ -1,4 +1,5 @@
 """Integration harness: a fresh Auth0 emulator per test and real ``ansible-playbook`` runs against it."""
+import functools
 import json
 import os
 import subprocess
@@ -40,57 +41,61 @@ class Run(object):
         return found[0]
 
     def __repr__(self):
-        return "<Run rc=%s>\n%s" % (self.rc, self.output[-6000:])
+        # Errors first: pytest shortens long assertion messages from the middle.
+        errors = [line for line in self.output.splitlines() if "ERROR" in line or "fatal:" in line]
+        return "<Run rc=%s>\n%s\n%s" % (self.rc, "\n".join(errors)[:4000], self.output[-4000:])
 
 
 @pytest.fixture
 def playbook(tmp_path):
     """``playbook(text, check=False, diff=False, verbosity=0, extra_vars=None, inventory=None, env=None)``."""
     ensure_collection_link()
+    return functools.partial(run_playbook, tmp_path)
 
-    def run(text, check=False, diff=False, verbosity=0, extra_vars=None, inventory=None, env=None, args=()):
-        path = tmp_path / "playbook.yml"
-        path.write_text(textwrap.dedent(text))
-        log = tmp_path / "results.jsonl"
-        if log.exists():
-            log.unlink()
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(path)]
-        command += ["-i", inventory or "localhost,", "-c", "local"]
-        if check:
-            command.append("--check")
-        if diff:
-            command.append("--diff")
-        if verbosity:
-            command.append("-" + "v" * verbosity)
-        if extra_vars:
-            # From a file: -vvvv echoes the command line, and secrets on it would be a harness leak.
-            vars_file = tmp_path / "extra_vars.json"
-            vars_file.write_text(json.dumps(extra_vars))
-            command += ["-e", "@" + str(vars_file)]
-        command += list(args)
-        environment = dict(os.environ)
-        environment.update({
-            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
-            "ANSIBLE_CALLBACKS_ENABLED": "result_log",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-            "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
-            "RESULT_LOG": str(log),
-        })
-        for name in list(environment):
-            if name.startswith("AUTH0_"):
-                del environment[name]
-        environment.update(env or {})
-        proc = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=str(tmp_path), timeout=600,
-                              check=False)
-        results = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-        return Run(proc, results)
 
-    return run
+def run_playbook(tmp_path, text, check=False, diff=False, verbosity=0, extra_vars=None, inventory=None, env=None,
+                 args=()):
+    """Run ``text`` as a playbook in ``tmp_path`` and collect every task result."""
+    path = tmp_path / "playbook.yml"
+    path.write_text(textwrap.dedent(text))
+    log = tmp_path / "results.jsonl"
+    if log.exists():
+        log.unlink()
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(path)]
+    command += ["-i", inventory or "localhost,", "-c", "local"]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    if verbosity:
+        command.append("-" + "v" * verbosity)
+    if extra_vars:
+        # From a file: -vvvv echoes the command line, and secrets on it would be a harness leak.
+        vars_file = tmp_path / "extra_vars.json"
+        vars_file.write_text(json.dumps(extra_vars))
+        command += ["-e", "@" + str(vars_file)]
+    command += list(args)
+    environment = dict(os.environ)
+    environment.update({
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+        "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+        "ANSIBLE_CALLBACKS_ENABLED": "result_log",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+        "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
+        "RESULT_LOG": str(log),
+    })
+    for name in list(environment):
+        if name.startswith("AUTH0_"):
+            del environment[name]
+    environment.update(env or {})
+    proc = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=str(tmp_path), timeout=600,
+                          check=False)
+    results = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return Run(proc, results)
 
 
 @pytest.fixture

@@ -393,8 +393,10 @@ def test_all_errors_are_reported_at_once():
 
 
 def test_every_error_is_one_line_starting_with_a_path():
-    rules = [rule(match={"countries": ["x\ny"]}, session_lifetime="1d\n2d")]
-    for error in errors_of(rules=rules):
+    rules = [rule(match={"countries": ["x\ny"]}, session_lifetime="1d\nx", name=7)]
+    errors = errors_of(rules=rules)
+    assert len(errors) == 3
+    for error in errors:
         assert "\n" not in error
         assert re.match(r"^session_policy_[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*: ", error), error
 
@@ -413,8 +415,8 @@ def test_input_is_not_modified():
 # --- tenant settings -----------------------------------------------------------------------------
 
 def test_tenant_settings_values_round_trip_through_parse_desired():
-    normalized, _ = policy(tenant=dict(TENANT, session_lifetime="36h", idle_session_lifetime="90m"),
-                           rules=[], default={"session_lifetime": "1d", "idle_session_lifetime": "1h"})
+    normalized, dummy = policy(tenant=dict(TENANT, session_lifetime="36h", idle_session_lifetime="90m"),
+                               rules=[], default={"session_lifetime": "1d", "idle_session_lifetime": "1h"})
     values = sp.tenant_settings_values(normalized)
     assert values == {"session_lifetime": "1d12h", "idle_session_lifetime": "1h30m",
                       "ephemeral_session_lifetime": "1d", "idle_ephemeral_session_lifetime": "8h",
@@ -425,7 +427,7 @@ def test_tenant_settings_values_round_trip_through_parse_desired():
 
 
 def test_tenant_settings_values_leave_unset_fields_as_none():
-    normalized, _ = sp.validate_policy({"session_lifetime": "7d"}, [], {})
+    normalized, dummy = sp.validate_policy({"session_lifetime": "7d"}, [], {})
     assert sp.tenant_settings_values(normalized) == {
         "session_lifetime": "7d", "idle_session_lifetime": None, "ephemeral_session_lifetime": None,
         "idle_ephemeral_session_lifetime": None, "cookie_mode": None}

@@ -1,0 +1,166 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: sessionguard maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: session_policy
+short_description: Enforce a whole session policy on one Auth0 tenant in one task
+version_added: 0.1.0
+description:
+  - Brings one tenant to a session policy in a single task with a single Management API token -
+    the tenant session settings (as M(sessionguard.auth0.tenant_session)), the Post-Login Action
+    that applies the per-login rules (created or updated, built and deployed, as
+    M(sessionguard.auth0.action)), and its binding in the post-login flow (as
+    M(sessionguard.auth0.trigger_binding)).
+  - It is what the C(sessionguard.auth0.session_policy) role runs for each tenant. One module run
+    per tenant keeps the cost of a fleet run low; a converged tenant costs four requests - a token,
+    the settings, the action lookup and the bindings - and no write.
+  - Returns one list of differences (field, current, desired) for drift reports.
+author:
+  - sessionguard maintainers (@sessionguard)
+extends_documentation_fragment:
+  - sessionguard.auth0.connection
+  - sessionguard.auth0.attributes
+options:
+  tenant:
+    description:
+      - The tenant session settings, with the options of M(sessionguard.auth0.tenant_session)
+        (V(session_lifetime), V(idle_session_lifetime), V(ephemeral_session_lifetime),
+        V(idle_ephemeral_session_lifetime), V(cookie_mode)). Keys left out are left untouched.
+    type: dict
+    default: {}
+  plan:
+    description: The tenant's plan, for the documented maximum lifetimes.
+    type: str
+    choices: [enterprise, self_service]
+    default: enterprise
+  action_name:
+    description: Name of the Post-Login Action that carries the per-login rules.
+    type: str
+    default: sessionguard-session-policy
+  code:
+    description:
+      - The Action's code, normally rendered from the policy with the
+        P(sessionguard.auth0.render_session_action#filter) filter.
+      - When omitted, only the tenant settings are enforced.
+    type: str
+  runtime:
+    description: The Action's Node.js runtime.
+    type: str
+    default: node22
+  display_name:
+    description: Display name of the binding in the post-login flow. Defaults to O(action_name).
+    type: str
+  position:
+    description:
+      - Where the Action runs in the post-login flow, among other teams' Actions, which are kept in their order.
+      - V(first), V(last), V(before:<action name>) or V(after:<action name>).
+    type: str
+    default: last
+  build_timeout:
+    description: Seconds to wait for the Action's build before failing.
+    type: int
+    default: 120
+seealso:
+  - module: sessionguard.auth0.tenant_session
+  - module: sessionguard.auth0.action
+  - module: sessionguard.auth0.trigger_binding
+"""
+
+EXAMPLES = r"""
+- name: Enforce the policy on one tenant
+  sessionguard.auth0.session_policy:
+    domain: acme.eu.auth0.com
+    client_id: "{{ vault_auth0_client_id }}"
+    client_secret: "{{ vault_auth0_client_secret }}"
+    tenant:
+      session_lifetime: 30d
+      idle_session_lifetime: 3d
+    code: "{{ policy | sessionguard.auth0.render_session_action }}"
+"""
+
+RETURN = r"""
+status:
+  description:
+    - V(compliant) when nothing differed, V(changed) when differences were written,
+      V(drifted) when differences were found in check mode.
+  returned: always
+  type: str
+  sample: drifted
+differences:
+  description: Every difference found, one per field, in the order settings, action, binding.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"part": "settings", "field": "idle_session_lifetime", "current": "3d", "desired": "1d"},
+           {"part": "action", "field": "code", "current": "deployed version 3", "desired": "new code"},
+           {"part": "binding", "field": "position", "current": ["other"], "desired": ["other", "sessionguard-session-policy"]}]
+settings:
+  description: The tenant session settings after the run (predicted in check mode), as M(sessionguard.auth0.tenant_session) returns them.
+  returned: always
+  type: dict
+action:
+  description: The Action after the run, as M(sessionguard.auth0.action) returns it (id, name, status, deployed_version, all_changes_deployed).
+  returned: when O(code) is set
+  type: dict
+operations:
+  description: What was (in check mode, would be) done, in order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["update settings", "update action", "deploy action", "bind action"]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
+    CONNECTION_RULES, client_from_module, connection_argument_spec, protect_secrets)
+from ansible_collections.sessionguard.auth0.plugins.module_utils.policy_rollout import enforce_policy
+from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import parse_desired
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        tenant=dict(type="dict", default={}),
+        plan=dict(type="str", choices=["enterprise", "self_service"], default="enterprise"),
+        action_name=dict(type="str", default="sessionguard-session-policy"),
+        code=dict(type="str"),
+        runtime=dict(type="str", default="node22"),
+        display_name=dict(type="str"),
+        position=dict(type="str", default="last"),
+        build_timeout=dict(type="int", default=120),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **CONNECTION_RULES)
+    params = module.params
+
+    unknown = sorted(set(params["tenant"]) - set(["session_lifetime", "idle_session_lifetime", "ephemeral_session_lifetime",
+                                                   "idle_ephemeral_session_lifetime", "cookie_mode"]))
+    desired, errors = parse_desired(params["tenant"], params["plan"])
+    errors = ["tenant.%s" % error for error in errors]
+    if unknown:
+        errors.insert(0, "tenant: unknown keys %s" % ", ".join(unknown))
+    if params["build_timeout"] <= 0:
+        errors.append("build_timeout: must be a number of seconds greater than zero")
+    if errors:
+        module.fail_json(msg="; ".join(errors), changed=False)
+
+    client = client_from_module(module)
+    outcome = enforce_policy(client, desired, params["action_name"], params["code"], params["runtime"],
+                             params["display_name"], params["position"], params["build_timeout"], module.check_mode)
+    protect_secrets(module, client)
+    result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations"))
+    if module._diff:
+        result["diff"] = outcome["diff"]
+    if outcome["errors"]:
+        module.fail_json(msg="; ".join(outcome["errors"]), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -63,22 +63,28 @@ def playbook(inventory, *args, quiet=False):
 def another_team_binds_its_action(emu, tenant):
     """What a different team does through the Management API: its own Action, first in the flow."""
     session = requests.Session()
-    session.verify = emu.ca_path
     base = "https://%s" % tenant.domain
-    token = session.post(base + "/oauth/token", json={
+
+    def call(method, path, body=None):
+        # verify per request: requests lets REQUESTS_CA_BUNDLE override a session-wide verify.
+        response = session.request(method, base + path, json=body, verify=emu.ca_path, timeout=10)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    token = call("POST", "/oauth/token", {
         "grant_type": "client_credentials", "client_id": tenant.client_id, "client_secret": tenant.client_secret,
-        "audience": base + "/api/v2/"}).json()["access_token"]
+        "audience": base + "/api/v2/"})["access_token"]
     session.headers["Authorization"] = "Bearer " + token
-    action = session.post(base + "/api/v2/actions/actions", json={
+    action = call("POST", "/api/v2/actions/actions", {
         "name": "fraud-team-geo-check", "supported_triggers": [{"id": "post-login", "version": "v3"}],
-        "code": "exports.onExecutePostLogin = async (event, api) => {};"}).json()
-    while session.get(base + "/api/v2/actions/actions/" + action["id"]).json()["status"] != "built":
+        "code": "exports.onExecutePostLogin = async (event, api) => {};"})
+    while call("GET", "/api/v2/actions/actions/" + action["id"])["status"] != "built":
         time.sleep(0.2)
-    session.post(base + "/api/v2/actions/actions/%s/deploy" % action["id"])
-    current = session.get(base + "/api/v2/actions/triggers/post-login/bindings").json()["bindings"]
+    call("POST", "/api/v2/actions/actions/%s/deploy" % action["id"])
+    current = call("GET", "/api/v2/actions/triggers/post-login/bindings")["bindings"]
     refs = [{"ref": {"type": "action_id", "value": action["id"]}, "display_name": "Fraud team geo check"}]
     refs += [{"ref": {"type": "binding_id", "value": b["id"]}, "display_name": b["display_name"]} for b in current]
-    session.patch(base + "/api/v2/actions/triggers/post-login/bindings", json={"bindings": refs})
+    call("PATCH", "/api/v2/actions/triggers/post-login/bindings", {"bindings": refs})
 
 
 def show_report(directory, emu):

@@ -140,7 +140,7 @@ def main():
     params = module.params
 
     unknown = sorted(set(params["tenant"]) - set(["session_lifetime", "idle_session_lifetime", "ephemeral_session_lifetime",
-                                                   "idle_ephemeral_session_lifetime", "cookie_mode"]))
+                                                  "idle_ephemeral_session_lifetime", "cookie_mode"]))
     desired, errors = parse_desired(params["tenant"], params["plan"])
     errors = ["tenant.%s" % error for error in errors]
     if unknown:

@@ -14,7 +14,7 @@ def test_rate_limit_headers_everywhere(api):
 
 def test_bucket_exhaustion(api):
     api.t.set_faults(rate_limit=1, rate_limit_burst=3)
-    statuses = [api.get("/tenants/settings").status_code for _ in range(5)]
+    statuses = [api.get("/tenants/settings").status_code for unused in range(5)]
     assert statuses[:2] == [200, 200] and statuses[-1] == 429
     r = api.get("/tenants/settings")
     assert r.status_code == 429
@@ -30,14 +30,14 @@ def test_bucket_exhaustion(api):
 
 def test_rate_limit_ratio_is_seeded(emu, api):
     api.t.set_faults(rate_limit_ratio=0.5, retry_after=True)
-    first = [api.get("/tenants/settings").status_code for _ in range(20)]
+    first = [api.get("/tenants/settings").status_code for unused in range(20)]
     assert 429 in first and 200 in first
     r429 = next(r for r in api.t.requests() if r["status"] == 429)
     assert r429["path"] == "/api/v2/tenants/settings"
     emu.reset()
     api.login()
     api.t.set_faults(rate_limit_ratio=0.5, retry_after=True)
-    second = [api.get("/tenants/settings").status_code for _ in range(20)]
+    second = [api.get("/tenants/settings").status_code for unused in range(20)]
     assert first == second
     api.t.set_faults(rate_limit_ratio=1.0)
     r = api.get("/tenants/settings")
@@ -47,7 +47,7 @@ def test_rate_limit_ratio_is_seeded(emu, api):
 
 def test_error_ratio_mixes_5xx_with_html(api):
     api.t.set_faults(error_ratio=1.0)
-    rs = [api.get("/tenants/settings") for _ in range(12)]
+    rs = [api.get("/tenants/settings") for unused in range(12)]
     assert all(r.status_code in (500, 502, 503, 504) for r in rs)
     assert any(r.headers["Content-Type"].startswith("text/html") for r in rs)
     for r in rs:

@@ -90,7 +90,7 @@ def test_not_found_and_method(api):
 
 
 def test_keep_alive_reuses_connection(api):
-    for _ in range(5):
+    for unused in range(5):
         assert api.get("/tenants/settings").status_code == 200
     pool = api.session.get_adapter(api.base).poolmanager
     assert sum(p.num_connections for p in pool.pools._container.values()) <= 2

@@ -59,7 +59,7 @@ def bound_names(tenant, trigger="post-login"):
 def deploy_and_bind(playbook, emu, tenant, code=GOOD, **kwargs):
     return run(playbook, emu, tenant, ("action", "action", action_args(code)),
                ("bind", "trigger_binding", {"trigger": "post-login", "action": "session-policy",
-                                             "display_name": "Session policy"}), **kwargs)
+                                            "display_name": "Session policy"}), **kwargs)
 
 
 def test_fresh_tenant_create_build_deploy_bind_then_rerun_writes_nothing(playbook, emulator):
@@ -212,7 +212,7 @@ def test_absent_bound_fails_then_force_deletes(playbook, emulator):
     assert len(tenant.actions()) == 1
 
     forced = run(playbook, emu, tenant, ("delete", "action", {"name": "session-policy", "state": "absent",
-                                                                "force": True}))
+                                                              "force": True}))
     assert forced.rc == 0, forced
     assert forced.task("delete")["result"]["operations"] == ["delete"]
     assert [(w["method"], w["query"]) for w in tenant.writes()] == [("DELETE", {"force": "true"})]
@@ -338,7 +338,7 @@ def test_src_reads_the_file_on_the_controller(playbook, emulator, tmp_path):
     src = tmp_path / "policy.js"
     src.write_text(GOOD2)
     done = run(playbook, emu, tenant, ("action", "action", {"name": "session-policy", "trigger": "post-login",
-                                                              "src": str(src)}))
+                                                            "src": str(src)}))
     assert done.rc == 0, done
     assert named(tenant)["code"] == GOOD2
     both = run(playbook, emu, tenant, ("action", "action", action_args(src=str(src))))

@@ -131,7 +131,7 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("options, message", BAD_INPUTS, ids=[m[:40] for _, m in BAD_INPUTS])
+@pytest.mark.parametrize("options, message", BAD_INPUTS, ids=[case[1][:40] for case in BAD_INPUTS])
 def test_bad_input_fails_clearly_with_zero_writes(playbook, emulator, options, message):
     emu = emulator()
     tenant = emu.tenant("tenant1")

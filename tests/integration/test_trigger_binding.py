@@ -55,7 +55,7 @@ def test_other_bindings_over_several_pages_are_kept_in_order(playbook, emulator)
     seed_actions(tenant, ["ours"])
     before = state(tenant)
     run = bind(playbook, emu, tenant, ("bind", {"trigger": TRIGGER, "action": "ours", "position": "after:team-29",
-                                                 "display_name": "Ours"}))
+                                                "display_name": "Ours"}))
     assert run.rc == 0, run
     assert run.task("bind")["result"]["operations"] == ["bind"]
     assert names(tenant) == others[:30] + ["ours"] + others[30:]
@@ -72,7 +72,7 @@ def test_other_bindings_over_several_pages_are_kept_in_order(playbook, emulator)
     # Converged: reads only.  Then "last" moves it, and only it.
     tenant.clear_requests()
     again = bind(playbook, emu, tenant, ("bind", {"trigger": TRIGGER, "action": "ours", "position": "after:team-29",
-                                                   "display_name": "Ours"}))
+                                                  "display_name": "Ours"}))
     assert again.rc == 0 and again.task("bind")["result"]["changed"] is False and tenant.writes() == []
     moved = bind(playbook, emu, tenant, ("bind", {"trigger": TRIGGER, "action": "ours", "display_name": "Ours"}))
     assert moved.task("bind")["result"]["operations"] == ["move"]
@@ -95,7 +95,7 @@ def test_positions_and_display_name(playbook, emulator):
     assert run.task("after")["result"]["operations"] == ["move"] and names(tenant) == ["a", "b", "x", "c"]
     tenant.clear_requests()
     run = bind(playbook, emu, tenant, ("rename", {"trigger": TRIGGER, "action": "x", "position": "after:b",
-                                                   "display_name": "X!"}))
+                                                  "display_name": "X!"}))
     assert run.task("rename")["result"]["operations"] == ["rename"]
     assert names(tenant) == ["a", "b", "x", "c"] and tenant.bindings(TRIGGER)[2]["display_name"] == "X!"
     assert len(binding_writes(tenant)) == 1
@@ -137,7 +137,7 @@ def test_undeployed_action_is_refused_by_name_with_zero_writes(playbook, emulato
     assert "draft-only" in msg and "never deployed" in msg, msg
     assert tenant.writes() == [] and names(tenant) == ["a"]
     run = bind(playbook, emu, tenant, ("all", {"trigger": TRIGGER, "bindings": [{"action": "a"},
-                                                                                 {"action": "draft-only"}]}))
+                                                                                {"action": "draft-only"}]}))
     assert run.rc != 0 and "draft-only" in run.task("all")["result"]["msg"]
     assert tenant.writes() == []
     run = bind(playbook, emu, tenant, ("missing", {"trigger": TRIGGER, "action": "nobody"}))

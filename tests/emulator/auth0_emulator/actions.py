@@ -353,4 +353,3 @@ def _default_version(trigger_id):
         if t["id"] == trigger_id and t["status"] == "CURRENT":
             return t["version"]
     return "v1"
-

@@ -52,7 +52,7 @@ def _node_check(code, timeout):
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(code or "")
         try:
-            proc = subprocess.run([NODE, "--check", path], capture_output=True, text=True, timeout=timeout)
+            proc = subprocess.run([NODE, "--check", path], capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             return [_error("build_timeout", "The build timed out while checking the code.")]
         if proc.returncode == 0:

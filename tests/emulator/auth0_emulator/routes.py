@@ -119,4 +119,3 @@ def list_modules(t, r):
 @route("GET", r"/clients", "read:clients")
 def list_clients(t, r):
     return 200, t.clients_list(r.query, r.info)
-

@@ -62,6 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     timeout = 300  # idle keep-alive connections are dropped after this
+
     def version_string(self):
         return "auth0-emulator"
 

@@ -37,9 +37,9 @@ class Tenant:
         self.plan = emulator.plan
         cred_rng = random.Random("credentials:%s:%s" % (emulator.seed, name))
         alphabet = string.ascii_letters + string.digits
-        self.client_id = "".join(cred_rng.choice(alphabet) for _ in range(32))
-        self.client_secret = "".join(cred_rng.choice(alphabet + "-_") for _ in range(64))
-        self.global_client_id = "".join(cred_rng.choice(alphabet) for _ in range(32))
+        self.client_id = "".join(cred_rng.choice(alphabet) for unused in range(32))
+        self.client_secret = "".join(cred_rng.choice(alphabet + "-_") for unused in range(64))
+        self.global_client_id = "".join(cred_rng.choice(alphabet) for unused in range(32))
         self._reset_state()
 
     # ------------------------------------------------------------ state

@@ -355,7 +355,7 @@ def test_two_actions_of_one_name_are_refused():
 
 def test_lookup_reads_every_page():
     api = FakeApi()
-    for _ in range(3):
+    for unused in range(3):
         api.add("other")
     calls = []
 

@@ -66,7 +66,7 @@ def test_token_fetched_once_and_sent_as_bearer():
 
 def test_custom_audience_and_ca_path():
     client, session, unused = client_with([token_response(), FakeResponse(200, {})], audience="https://acme.auth0.com/api/v2/",
-                                     domain="login.example.com", ca_path="/ca.pem")
+                                          domain="login.example.com", ca_path="/ca.pem")
     client.get("/api/v2/x")
     assert session.sent[0]["url"] == "https://login.example.com/oauth/token"
     assert session.sent[0]["json"]["audience"] == "https://acme.auth0.com/api/v2/"
@@ -85,9 +85,9 @@ def test_auth0_error_body_becomes_one_line():
 
 def test_error_without_error_code_and_html_body():
     client, unused, unused2 = client_with([FakeResponse(404, {"statusCode": 404, "error": "Not Found", "message": "No action"}),
-                                FakeResponse(502, text="<html>bad gateway</html>", headers={"content-type": "text/html"},
-                                             reason="Bad Gateway")],
-                               token=TOKEN, client_id=None, client_secret=None, retries=0)
+                                           FakeResponse(502, text="<html>bad gateway</html>", headers={"content-type": "text/html"},
+                                                        reason="Bad Gateway")],
+                                          token=TOKEN, client_id=None, client_secret=None, retries=0)
     with pytest.raises(Auth0Error, match=r"^HTTP 404: No action \(GET /a\)$"):
         client.get("/a")
     with pytest.raises(Auth0Error, match=r"^HTTP 502: Bad Gateway \(non-JSON text/html response\) \(GET /b\)$"):
@@ -112,17 +112,17 @@ def test_429_waits_until_reset_with_jitter_and_cap():
     assert len(sleeps) == 1 and 3.05 <= sleeps[0] <= 3.5
     capped = FakeResponse(429, {}, headers={"retry-after": "500"})
     client, unused, sleeps = client_with([capped, FakeResponse(200, {})], token=TOKEN, client_id=None, client_secret=None,
-                                    max_retry_wait=7)
+                                         max_retry_wait=7)
     client.get("/x")
     assert sleeps == [7]
 
 
 def test_429_retried_even_for_unsafe_post_but_5xx_is_not():
     client, session, unused = client_with([FakeResponse(429, {}), FakeResponse(201, {"id": "a"})], token=TOKEN,
-                                     client_id=None, client_secret=None)
+                                          client_id=None, client_secret=None)
     assert client.post("/create", {"name": "n"}) == {"id": "a"}
     client, session, unused = client_with([FakeResponse(500, {"message": "boom"})], token=TOKEN, client_id=None,
-                                     client_secret=None)
+                                          client_secret=None)
     with pytest.raises(Auth0Error, match="HTTP 500"):
         client.post("/create", {"name": "n"})
     assert len(session.sent) == 1
@@ -146,7 +146,7 @@ def test_retries_are_bounded():
 
 def test_timeout_fails_at_once_with_clear_message():
     client, session, unused = client_with([requests.exceptions.ReadTimeout("x")], token=TOKEN, client_id=None,
-                                     client_secret=None, timeout=4)
+                                          client_secret=None, timeout=4)
     with pytest.raises(Auth0Error, match=r"no answer from acme.auth0.com within 4 seconds \(GET /x\)"):
         client.get("/x")
     assert len(session.sent) == 1
@@ -162,7 +162,7 @@ def test_expired_token_refetched_once():
 
 def test_user_token_is_not_renewed():
     client, session, unused = client_with([FakeResponse(401, {"message": "Invalid token"})], token=TOKEN, client_id=None,
-                                     client_secret=None)
+                                          client_secret=None)
     with pytest.raises(Auth0Error, match="HTTP 401"):
         client.get("/x")
     assert len(session.sent) == 1
@@ -170,7 +170,7 @@ def test_user_token_is_not_renewed():
 
 def test_redirect_not_followed():
     client, session, unused = client_with([FakeResponse(302, {}, headers={"location": "https://evil/"})], token=TOKEN,
-                                     client_id=None, client_secret=None)
+                                          client_id=None, client_secret=None)
     with pytest.raises(Auth0Error, match="redirect"):
         client.get("/x")
 

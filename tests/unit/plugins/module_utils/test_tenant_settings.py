@@ -34,7 +34,7 @@ def test_fractional_hours_equal_minutes_is_no_change():
 
 def test_patch_carries_only_differing_fields_as_minutes():
     desired, unused = parse_desired({"session_lifetime": "7d", "idle_session_lifetime": "2h", "cookie_mode": "non-persistent"},
-                               "enterprise")
+                                    "enterprise")
     patch, before, after, changed = compare(desired, current_from_api(TENANT))
     assert patch == {"idle_session_lifetime_in_minutes": 120, "session_cookie": {"mode": "non-persistent"}}
     assert before == {"idle_session_lifetime": "3d", "cookie_mode": "persistent"}
@@ -60,7 +60,7 @@ def test_idle_check_uses_desired_twin():
 
 def test_all_input_errors_reported_together():
     unused, errors = parse_desired({"session_lifetime": "7x", "idle_session_lifetime": "0m", "cookie_mode": "sometimes"},
-                              "enterprise")
+                                   "enterprise")
     assert [e.split(":")[0] for e in errors] == ["session_lifetime", "idle_session_lifetime", "cookie_mode"]
 
 

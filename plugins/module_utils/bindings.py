@@ -36,8 +36,12 @@ def bindings_path(trigger):
 
 def read_bindings(client, trigger):
     """The trigger's bindings in execution order, every page, as ``[{id, action_id, action_name, display_name}]``."""
+    return _simplify(client.paginate(bindings_path(trigger), "bindings", per_page=BINDINGS_PER_PAGE))
+
+
+def _simplify(items):
     out = []
-    for item in client.paginate(bindings_path(trigger), "bindings", per_page=BINDINGS_PER_PAGE):
+    for item in items:
         action = item.get("action") or {}
         out.append(dict(id=item.get("id"), action_id=action.get("id"), action_name=action.get("name"),
                         display_name=item.get("display_name")))
@@ -272,14 +276,16 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
                 if same(current, wanted):
                     break
             try:
-                client.patch(bindings_path(trigger), write_body(wanted), idempotent=True)
+                answer = client.patch(bindings_path(trigger), write_body(wanted), idempotent=True)
                 outcome["writes"] += 1
             except Auth0Error as exc:
                 # A binding id we sent back was removed by another writer meanwhile: plan again.
                 if exc.status in (404, 409) and attempt + 1 < attempts:
                     continue
                 raise
-            readback = read_bindings(client, trigger)
+            # The PATCH answers with the whole list as stored; only without it is a GET needed.
+            listed = (answer or {}).get("bindings") if isinstance(answer, dict) else None
+            readback = _simplify(listed) if isinstance(listed, list) else read_bindings(client, trigger)
             if kept(readback, wanted) and settle:
                 # A PATCH another writer sent before ours landed may still arrive and drop ours: look once
                 # more after a short wait before calling it done.

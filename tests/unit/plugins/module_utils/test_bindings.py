@@ -86,9 +86,13 @@ class FakeApi(object):
                 new.append(dict(old[0] if old else {"id": "bind-%s-%d" % (action["name"], self.seq)},
                                 action_id=action["id"], display_name=item["display_name"]))
         self.bound = new
+        # Like Auth0: the answer is the list as stored by this write; later writers come after it.
+        answer = {"bindings": [{"id": b["id"], "display_name": b["display_name"],
+                                "action": {"id": b["action_id"], "name": self.actions[b["action_id"]]["name"]}}
+                               for b in new]}
         if self.after_patch:
             self.after_patch.pop(0)()
-        return {"bindings": []}
+        return answer
 
 
 def ensure(api, **kwargs):
@@ -217,15 +221,14 @@ def test_write_lost_to_another_writer_is_merged_and_written_again():
     assert len(outcome["sleeps"]) >= 2 and all(s < 2 for s in outcome["sleeps"])
 
 
-def test_late_stale_write_after_our_readback_is_caught_by_the_settle_read():
+def test_late_stale_write_after_our_patch_answer_is_caught_by_the_settle_read():
     api = FakeApi(bound=["a"], unbound=["x", "y"])
-    reads = []
 
-    def stale_lands():  # after our first readback, the other writer's PATCH arrives
+    def stale_lands():  # our PATCH answer showed ours bound; then the other writer's stale PATCH arrives
         api.bound = [b for b in api.bound if b["action_id"] != "id-x"]
         api.bind("y")
 
-    api.after_patch.append(lambda: api.before_read.extend([lambda: reads.append(1), stale_lands]))
+    api.after_patch.append(lambda: api.before_read.append(stale_lands))
     outcome = ensure(api, action="x")
     assert outcome["errors"] == [] and outcome["writes"] == 2
     assert set(api.names()) == {"a", "y", "x"}

@@ -1,0 +1,137 @@
+"""The bad-input catalogue (bad_inputs.yml) run as real tasks: one emulated tenant per entry.
+
+Module entries are the tasks of one playbook (``ignore_errors``); role entries are the hosts of one
+``enforce_session_policy`` run. Used by tests/integration/test_bad_input_catalogue.py and by
+run_reliability.py (which puts the outcome table in docs/reliability.md).
+"""
+import json
+import os
+import sys
+import time
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+from conftest import Emulator, connection, ensure_collection_link, run_playbook  # noqa: E402
+from test_session_policy_role import PLAYBOOK, inventory  # noqa: E402
+
+CATALOGUE = os.path.join(HERE, "bad_inputs.yml")
+
+
+def load(path=CATALOGUE):
+    entries = yaml.safe_load(open(path))
+    ids = [e["id"] for e in entries]
+    assert len(ids) == len(set(ids)), "duplicate ids in %s" % path
+    return entries
+
+
+def _module_args(entry, emu, tenant):
+    args = connection(emu, tenant)
+    for key, value in (entry.get("connection") or {}).items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    args.update(entry.get("args") or {})
+    return args
+
+
+def _module_playbook(entries, emu, tenants):
+    tasks = []
+    for entry, tenant in zip(entries, tenants):
+        tasks.append({"name": entry["id"], "sessionguard.auth0.%s" % entry["target"]: _module_args(entry, emu, tenant),
+                      "ignore_errors": True})
+    # Durations such as .nan / .inf must reach the module as floats: YAML keeps them, JSON would not.
+    return yaml.safe_dump([{"name": "Bad input catalogue", "hosts": "localhost", "gather_facts": False,
+                            "tasks": tasks}], sort_keys=False)
+
+
+def _role_hosts(entries, emu, tenants):
+    return dict((tenant.name, entry.get("policy") or {}) for entry, tenant in zip(entries, tenants))
+
+
+def _secrets(emu):
+    found = []
+    for tenant in emu.tenants:
+        found.append(tenant.client_secret)
+        found.extend(tenant.issued_tokens())
+    return found
+
+
+def run_catalogue(workdir, entries=None):
+    """Run every entry; return ``[{id, target, rule, expect, message, passed, problems, requests, writes, xfail}]``."""
+    ensure_collection_link()
+    entries = entries if entries is not None else load()
+    modules = [e for e in entries if e["target"] != "role"]
+    roles = [e for e in entries if e["target"] == "role"]
+    outcomes = []
+    emu = Emulator(tenants=len(entries), build_seconds=0.2, seed=7)
+    emu.start()
+    try:
+        tenants = list(emu.tenants)
+        module_tenants, role_tenants = tenants[:len(modules)], tenants[len(modules):]
+        started = time.time()
+        mod_dir = os.path.join(workdir, "modules")
+        os.makedirs(mod_dir, exist_ok=True)
+        from pathlib import Path
+        mod_run = run_playbook(Path(mod_dir), _module_playbook(modules, emu, module_tenants))
+        mod_seconds = time.time() - started
+        started = time.time()
+        role_dir = Path(os.path.join(workdir, "role"))
+        role_dir.mkdir(parents=True, exist_ok=True)
+        role_tenant_map = dict((t.name, t) for t in role_tenants)
+        # Only the catalogue's tenants: an inventory over emu.tenants would add the module entries' tenants.
+        view = type("View", (), {"tenants": role_tenants, "ca_path": emu.ca_path})()
+        inv = inventory(role_dir, view, host_vars=_role_hosts(roles, emu, role_tenants))
+        role_run = run_playbook(role_dir, PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": ["100%"]})
+        role_seconds = time.time() - started
+        secrets = _secrets(emu)
+        leaks = [name for name, run in (("modules", mod_run), ("role", role_run))
+                 if any(secret in run.output for secret in secrets)]
+        for entry, tenant in zip(modules, module_tenants):
+            results = [r for r in mod_run.results if r["task"] == entry["id"]]
+            outcomes.append(_judge(entry, tenant, results))
+        for entry, tenant in zip(roles, role_tenants):
+            results = [r for r in role_run.results if r["host"] == tenant.name and r["status"] == "failed"]
+            outcomes.append(_judge(entry, role_tenant_map[tenant.name], results[:1]))
+    finally:
+        emu.stop()
+    return dict(entries=outcomes, leaks=leaks, module_seconds=round(mod_seconds, 1),
+                role_seconds=round(role_seconds, 1), module_rc=mod_run.rc, role_rc=role_run.rc)
+
+
+def _judge(entry, tenant, results):
+    problems = []
+    message = ""
+    if len(results) != 1:
+        problems.append("expected one result, got %d" % len(results))
+    else:
+        result = results[0]
+        message = str(result["result"].get("msg", ""))
+        if result["status"] != "failed":
+            problems.append("the task did not fail (status %s)" % result["status"])
+        if entry["expect"] not in message:
+            problems.append("message lacks %r" % entry["expect"])
+    requests = tenant.requests()
+    writes = tenant.writes()
+    allowed_reads = entry.get("reads", 0)
+    if writes:
+        problems.append("%d write(s) sent: %s" % (len(writes), ["%s %s" % (w["method"], w["path"]) for w in writes]))
+    if len(requests) > allowed_reads:
+        problems.append("%d request(s) sent, %d allowed: %s" % (
+            len(requests), allowed_reads, ["%s %s" % (r["method"], r["path"]) for r in requests]))
+    return dict(id=entry["id"], target=entry["target"], rule=entry["rule"], expect=entry["expect"],
+                message=" ".join(message.split())[:400], passed=not problems, problems=problems,
+                requests=len(requests), writes=len(writes), xfail=entry.get("xfail"),
+                input=_shown_input(entry))
+
+
+def _shown_input(entry):
+    shown = {}
+    shown.update(entry.get("connection") or {})
+    shown.update(entry.get("args") or {})
+    shown.update(entry.get("policy") or {})
+    return json.dumps(shown, sort_keys=True, default=str)

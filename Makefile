@@ -60,7 +60,7 @@ $(SANITY_VENV)/.installed: tests/requirements-test.txt
 
 sanity: $(SANITY_VENV)/.installed $(SANITY_ROOT)
 	cd $(SANITY_ROOT) && PATH=$(CURDIR)/$(SANITY_VENV)/bin:$$PATH ansible-test sanity --requirements \
-	    --python 3.11 --color no --skip-test shellcheck
+	    --python 3.11 --color no
 
 lint: venv $(COLLECTION_LINK)
 	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/ansible-lint --profile production

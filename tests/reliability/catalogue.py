@@ -113,8 +113,9 @@ def _judge(entry, tenant, results):
         message = str(result["result"].get("msg", ""))
         if result["status"] != "failed":
             problems.append("the task did not fail (status %s)" % result["status"])
-        if entry["expect"] not in message:
-            problems.append("message lacks %r" % entry["expect"])
+        for fragment in _fragments(entry):
+            if fragment not in message:
+                problems.append("message lacks %r" % fragment)
     requests = tenant.requests()
     writes = tenant.writes()
     allowed_reads = entry.get("reads", 0)
@@ -123,10 +124,23 @@ def _judge(entry, tenant, results):
     if len(requests) > allowed_reads:
         problems.append("%d request(s) sent, %d allowed: %s" % (
             len(requests), allowed_reads, ["%s %s" % (r["method"], r["path"]) for r in requests]))
-    return dict(id=entry["id"], target=entry["target"], rule=entry["rule"], expect=entry["expect"],
-                message=" ".join(message.split())[:400], passed=not problems, problems=problems,
+    return dict(id=entry["id"], target=entry["target"], rule=entry["rule"], expect=_fragments(entry),
+                message=_relevant(message, _fragments(entry)), passed=not problems, problems=problems,
                 requests=len(requests), writes=len(writes), xfail=entry.get("xfail"),
                 input=_shown_input(entry))
+
+
+def _fragments(entry):
+    return entry["expect"] if isinstance(entry["expect"], list) else [entry["expect"]]
+
+
+def _relevant(message, fragments):
+    """The line of a (possibly multi-line) message that holds the first fragment, else its start."""
+    lines = [" ".join(line.split()) for line in message.splitlines() if line.strip()]
+    for line in lines:
+        if fragments[0] in line:
+            return line[:400]
+    return " ".join(message.split())[:400]
 
 
 def _shown_input(entry):

@@ -72,3 +72,13 @@ def protect_secrets(module, client):
     """Mask a token the client fetched, which Ansible does not know is secret."""
     for value in client.secrets():
         module.no_log_values.add(value)
+
+
+def finish(module, client, result, errors=(), diff=None):
+    """End a module run: mask fetched tokens, add ``diff`` in --diff mode, fail when there are errors."""
+    protect_secrets(module, client)
+    if diff is not None and module._diff:
+        result["diff"] = diff
+    if errors:
+        module.fail_json(msg="; ".join(errors), **result)
+    module.exit_json(**result)

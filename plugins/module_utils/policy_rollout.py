@@ -63,7 +63,7 @@ def enforce_policy(client, desired_settings, action_name, code, runtime, display
     ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode).
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
-                   diff=dict(before={}, after={}), errors=[])
+                   diff=dict(before={}, after={}), code_diff="", errors=[])
     try:
         settings = enforce(client, desired_settings, check_mode)
     except Auth0Error as exc:
@@ -90,7 +90,7 @@ def enforce_policy(client, desired_settings, action_name, code, runtime, display
     if action["code_diff"]:
         outcome["diff"]["before"]["action"] = action["diff"]["before"]
         outcome["diff"]["after"]["action"] = action["diff"]["after"]
-        outcome["diff"]["code"] = action["code_diff"]
+        outcome["code_diff"] = action["code_diff"]
     if action["errors"]:
         outcome["errors"].extend("action: %s" % error for error in action["errors"])
         return _finish(outcome, check_mode)

@@ -229,7 +229,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.sessionguard.auth0.plugins.module_utils.actions import (
     DEFAULT_RUNTIME, DEFAULT_TRIGGER_VERSION, UPDATE_SECRETS, ensure_action)
 from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, protect_secrets)
+    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
 
 
 def read_source(module):
@@ -286,25 +286,19 @@ def main():
         update_secrets=params["update_secrets"], remove_unlisted_secrets=params["remove_unlisted_secrets"],
         deploy=params["deploy"], state=params["state"], force=params["force"],
         build_timeout=params["build_timeout"], check_mode=module.check_mode)
-    protect_secrets(module, client)
-
     result = dict(changed=outcome["changed"], operations=outcome["operations"],
                   changed_fields=outcome["changed_fields"], **outcome["action"])
     if outcome["build_errors"]:
         result["build_errors"] = outcome["build_errors"]
-    if module._diff:
-        diff = []
-        if outcome["code_diff"]:
-            diff.append(dict(prepared=outcome["code_diff"]))
-        if outcome["diff"]["before"] or outcome["diff"]["after"]:
-            diff.append(dict(outcome["diff"], before_header="%s (current)" % params["name"],
-                             after_header="%s (task)" % params["name"]))
-        if params["state"] == "absent" and "delete" in outcome["operations"]:
-            diff.append(dict(before={"action": params["name"]}, after={}))
-        result["diff"] = diff
-    if outcome["errors"]:
-        module.fail_json(msg="; ".join(outcome["errors"]), **result)
-    module.exit_json(**result)
+    diff = []
+    if outcome["code_diff"]:
+        diff.append(dict(prepared=outcome["code_diff"]))
+    if outcome["diff"]["before"] or outcome["diff"]["after"]:
+        diff.append(dict(outcome["diff"], before_header="%s (current)" % params["name"],
+                         after_header="%s (task)" % params["name"]))
+    if params["state"] == "absent" and "delete" in outcome["operations"]:
+        diff.append(dict(before={"action": params["name"]}, after={}))
+    finish(module, client, result, errors=outcome["errors"], diff=diff)
 
 
 if __name__ == "__main__":

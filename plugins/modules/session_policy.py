@@ -119,7 +119,7 @@ operations:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, protect_secrets)
+    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
 from ansible_collections.sessionguard.auth0.plugins.module_utils.policy_rollout import enforce_policy
 from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import parse_desired
 
@@ -153,14 +153,9 @@ def main():
     client = client_from_module(module)
     outcome = enforce_policy(client, desired, params["action_name"], params["code"], params["runtime"],
                              params["display_name"], params["position"], params["build_timeout"], module.check_mode)
-    protect_secrets(module, client)
     result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations"))
-    if module._diff:
-        result["diff"] = outcome["diff"]
-    if outcome["errors"]:
-        module.fail_json(msg="; ".join(outcome["errors"]), **result)
-    module.exit_json(**result)
-
+    diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
+    finish(module, client, result, errors=outcome["errors"], diff=diff)
 
 if __name__ == "__main__":
     main()

@@ -143,7 +143,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, protect_secrets)
+    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
 from ansible_collections.sessionguard.auth0.plugins.module_utils.durations import LIFETIME_FIELDS
 from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
     COOKIE_MODES, enforce, parse_desired)
@@ -165,16 +165,9 @@ def main():
     try:
         outcome = enforce(client, desired, module.check_mode)
     except Auth0Error as exc:
-        protect_secrets(module, client)
-        module.fail_json(msg=str(exc), changed=False)
-    protect_secrets(module, client)
+        finish(module, client, dict(changed=False), errors=[str(exc)])
     result = dict(changed=outcome["changed"], changed_fields=outcome["changed_fields"], settings=outcome["settings"])
-    if module._diff:
-        result["diff"] = outcome["diff"]
-    if outcome["errors"]:
-        module.fail_json(msg="; ".join(outcome["errors"]), **result)
-    module.exit_json(**result)
-
+    finish(module, client, result, errors=outcome["errors"], diff=outcome["diff"])
 
 if __name__ == "__main__":
     main()

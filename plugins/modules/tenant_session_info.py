@@ -86,7 +86,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, protect_secrets)
+    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
 from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
     SETTINGS_PATH, current_from_api, describe)
 
@@ -97,13 +97,10 @@ def main():
     try:
         current = current_from_api(client.get(SETTINGS_PATH) or {})
     except Auth0Error as exc:
-        protect_secrets(module, client)
-        module.fail_json(msg=str(exc))
-    protect_secrets(module, client)
+        finish(module, client, dict(changed=False), errors=[str(exc)])
     settings = describe(current)
     policy = dict((field, value["human"] if isinstance(value, dict) else value) for field, value in settings.items())
-    module.exit_json(changed=False, settings=settings, policy=policy)
-
+    finish(module, client, dict(changed=False, settings=settings, policy=policy))
 
 if __name__ == "__main__":
     main()

@@ -154,7 +154,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils.bindings import ensure_binding
 from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, protect_secrets)
+    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
 
 
 def main():
@@ -186,17 +186,13 @@ def main():
     outcome = ensure_binding(client, params["trigger"], action=params["action"], display_name=params["display_name"],
                              position=params["position"], bindings=params["bindings"], state=params["state"],
                              check_mode=module.check_mode)
-    protect_secrets(module, client)
     for warning in outcome["warnings"]:
         module.warn(warning)
     result = dict(changed=outcome["changed"], operations=outcome["operations"], bindings=outcome["bindings"],
                   writes=outcome["writes"])
-    if module._diff:
-        result["diff"] = dict(outcome["diff"], before_header="%s bindings" % params["trigger"],
-                              after_header="%s bindings" % params["trigger"])
-    if outcome["errors"]:
-        module.fail_json(msg="; ".join(outcome["errors"]), **result)
-    module.exit_json(**result)
+    diff = dict(outcome["diff"], before_header="%s bindings" % params["trigger"],
+                after_header="%s bindings" % params["trigger"])
+    finish(module, client, result, errors=outcome["errors"], diff=diff)
 
 
 if __name__ == "__main__":

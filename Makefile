@@ -6,7 +6,7 @@ COLLECTION_LINK := build/ansible_collections/sessionguard/auth0
 SANITY_ROOT := build/sanity/ansible_collections/sessionguard/auth0
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection clean
+.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat clean
 
 venv: $(BIN)/.installed
 
@@ -67,6 +67,22 @@ lint: venv $(COLLECTION_LINK)
 
 docs-lint: venv $(COLLECTION_LINK)
 	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
+
+# The oldest and newest ansible-core the collection supports, each on a Python it supports:
+# the module and role integration tests run again under each.
+COMPAT := 3.10:2.17.14 3.13:2.21.5
+COMPAT_TESTS := tests/integration/test_tenant_session.py tests/integration/test_session_policy_role.py
+compat: $(COLLECTION_LINK)
+	set -e; for pair in $(COMPAT); do \
+	  py=$${pair%%:*}; core=$${pair##*:}; dir=build/compat-$$core; \
+	  interpreter=$$(ls $$HOME/.pyenv/versions/$$py*/bin/python$$py /usr/bin/python$$py 2>/dev/null | head -1); \
+	  if [ -z "$$interpreter" ]; then echo "compat: no Python $$py on this machine"; exit 1; fi; \
+	  [ -x $$dir/bin/python ] || $$interpreter -m venv $$dir; \
+	  $$dir/bin/pip install -q ansible-core==$$core \
+	      $$(grep -E '^(requests|voluptuous|pytest|pytest-xdist|trustme)==' tests/requirements-test.txt); \
+	  echo "== ansible-core $$core on Python $$py"; \
+	  $$dir/bin/python -m pytest $(COMPAT_TESTS) -q -n $(PYTEST_WORKERS); \
+	done
 
 collection: venv
 	mkdir -p build/dist && $(BIN)/ansible-galaxy collection build --force --output-path build/dist .

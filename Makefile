@@ -23,7 +23,7 @@ $(COLLECTION_LINK):
 demo: venv $(COLLECTION_LINK)
 	$(BIN)/python demo/run_demo.py
 
-test: unit emulator-tests integration node sanity lint docs-lint
+test: unit emulator-tests integration node sanity lint docs-lint compat
 
 unit: venv $(COLLECTION_LINK)
 	$(BIN)/python -m pytest tests/unit -q

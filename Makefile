@@ -6,7 +6,7 @@ COLLECTION_LINK := build/ansible_collections/sessionguard/auth0
 SANITY_ROOT := build/sanity/ansible_collections/sessionguard/auth0
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat clean
+.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat release-test docs-site docs-guides clean
 
 venv: $(BIN)/.installed
 
@@ -23,7 +23,7 @@ $(COLLECTION_LINK):
 demo: venv $(COLLECTION_LINK)
 	$(BIN)/python demo/run_demo.py
 
-test: unit emulator-tests integration node sanity lint docs-lint compat
+test: unit emulator-tests integration node sanity lint docs-lint release-test docs-site compat
 
 unit: venv $(COLLECTION_LINK)
 	$(BIN)/python -m pytest tests/unit -q
@@ -83,6 +83,15 @@ compat: $(COLLECTION_LINK)
 	  echo "== ansible-core $$core on Python $$py"; \
 	  $$dir/bin/python -m pytest $(COMPAT_TESTS) -q -n $(PYTEST_WORKERS); \
 	done
+
+release-test: venv $(COLLECTION_LINK)
+	$(BIN)/python -m pytest tests/release -q -n $(PYTEST_WORKERS)
+
+docs-site: venv $(COLLECTION_LINK)
+	VENV=$(VENV) bash docs/site/build.sh
+
+docs-guides: venv
+	$(BIN)/python docs/site/md2rst.py
 
 collection: venv
 	mkdir -p build/dist && $(BIN)/ansible-galaxy collection build --force --output-path build/dist .

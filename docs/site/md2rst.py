@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # Copyright: sessionguard maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Turn the Markdown guides into the collection's antsibull-docs extra docs.
@@ -91,7 +91,7 @@ class Converter(object):
         """The rst for a link target: (kind, value), kind 'ref' or 'url'."""
         if re.match(r"^[a-z]+://", url) or url.startswith("mailto:"):
             return "url", url
-        path, _, anchor = url.partition("#")
+        path, _sep, anchor = url.partition("#")
         if not path:
             source = self.source
         else:
@@ -269,8 +269,8 @@ class Converter(object):
                 raise ConversionError("%s: indented text outside a list: %r" % (self.source, line))
             end = i
             paragraph = []
-            while end < len(lines) and lines[end].strip() and not re.match(r"^(#{1,4}\s|```|\||>|- |\d+\. )",
-                                                                            lines[end]):
+            block_start = re.compile(r"^(#{1,4}\s|```|\||>|- |\d+\. )")
+            while end < len(lines) and lines[end].strip() and not block_start.match(lines[end]):
                 paragraph.append(lines[end].strip())
                 end += 1
             out += [self.inline(" ".join(paragraph)), ""]

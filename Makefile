@@ -6,7 +6,7 @@ COLLECTION_LINK := build/ansible_collections/sessionguard/auth0
 SANITY_ROOT := build/sanity/ansible_collections/sessionguard/auth0
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat release-test docs-site docs-guides clean
+.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat release-test docs-site docs-guides reliability reliability-quick clean
 
 venv: $(BIN)/.installed
 
@@ -23,7 +23,7 @@ $(COLLECTION_LINK):
 demo: venv $(COLLECTION_LINK)
 	$(BIN)/python demo/run_demo.py
 
-test: unit emulator-tests integration node sanity lint docs-lint release-test docs-site compat
+test: unit emulator-tests integration node reliability-quick sanity lint docs-lint release-test docs-site compat
 
 unit: venv $(COLLECTION_LINK)
 	$(BIN)/python -m pytest tests/unit -q
@@ -83,6 +83,13 @@ compat: $(COLLECTION_LINK)
 	  echo "== ansible-core $$core on Python $$py"; \
 	  $$dir/bin/python -m pytest $(COMPAT_TESTS) -q -n $(PYTEST_WORKERS); \
 	done
+
+# Faults, load and concurrency across 20 emulated tenants; writes docs/reliability.md.
+reliability: venv $(COLLECTION_LINK)
+	$(BIN)/python tests/reliability/run_reliability.py --tenants 20 --seed 1 --out tests/reliability/results.json
+
+reliability-quick: venv $(COLLECTION_LINK)
+	$(BIN)/python tests/reliability/run_reliability.py --quick
 
 release-test: venv $(COLLECTION_LINK)
 	$(BIN)/python -m pytest tests/release -q -n $(PYTEST_WORKERS)

@@ -13,11 +13,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
+import re
 import time
+
+from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
 
 ACTIONS_PATH = "/api/v2/actions/actions"
+TRIGGER_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_RUNTIME = "node22"
 DEFAULT_TRIGGER_VERSION = "v3"
 UPDATE_SECRETS = ("on_create", "always")
@@ -35,7 +39,7 @@ class ActionFailure(Exception):
 
 
 def action_path(action_id):
-    return "%s/%s" % (ACTIONS_PATH, action_id)
+    return "%s/%s" % (ACTIONS_PATH, quote(str(action_id), safe=""))
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -104,6 +108,16 @@ def normalize_dependencies(dependencies):
     return sorted(out, key=lambda d: (d["name"], d["version"]))
 
 
+def check_trigger(trigger, required=True):
+    """Trigger ids are lowercase words joined by hyphens (post-login); they become part of a URL path."""
+    if not trigger:
+        return ["trigger: is required when state is present"] if required else []
+    if not TRIGGER_RE.match(trigger):
+        return ["trigger: must be a trigger id such as post-login (lowercase letters, digits and hyphens); got '%s'"
+                % trigger]
+    return []
+
+
 def check_desired(desired):
     """Errors in the desired action that the argument spec cannot express, all at once."""
     errors = []
@@ -165,6 +179,10 @@ def plan_action(desired, current):
     if code != current_code:
         body["code"] = code
         plan["code_diff"] = code_diff(desired["name"], current_code, code)
+    elif deploy and current.get("status") == "failed":
+        # The same draft would only report the same failed build: write it again to rebuild it
+        # (a failed dependency install or an Auth0-side failure can pass on a second build).
+        body["code"] = code
     current_runtime = current.get("runtime") or DEFAULT_RUNTIME
     if runtime != current_runtime:
         body["runtime"] = runtime
@@ -188,7 +206,10 @@ def plan_action(desired, current):
             before["secrets"], after["secrets"] = current_names, names
             if names == current_names:
                 after["secrets"] = ["%s (value sent again)" % n for n in names]
-    fields = [f for f in ("code", "runtime", "dependencies", "secrets") if f in body]
+    fields = [f for f in ("code", "runtime", "dependencies", "secrets") if f in body and (f != "code" or plan["code_diff"])]
+    if "code" in body and not plan["code_diff"]:
+        fields.append("build")
+        before["build"], after["build"] = "failed", "rebuilt"
     operations = ["update"] if body else []
     if deploy and (body or not current.get("all_changes_deployed") or not current.get("deployed_version")):
         operations.append("deploy")
@@ -329,19 +350,20 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
     outcome = dict(changed=False, operations=[], action=summary(None), changed_fields=[],
                    diff=dict(before={}, after={}), code_diff="", build_errors=[], errors=[])
     done = []
+    desired = dict(name=name, trigger=trigger, trigger_version=trigger_version, code=code, runtime=runtime,
+                   dependencies=dependencies, secrets=secrets, update_secrets=update_secrets,
+                   remove_unlisted_secrets=remove_unlisted_secrets, deploy=deploy)
+    # Input errors before any request.
+    errors = check_trigger(trigger, required=state != "absent")
+    if state != "absent":
+        errors.extend(check_desired(desired))
+    if errors:
+        outcome["errors"] = errors
+        return outcome
     try:
         current = find_action(client, name, trigger)
         if state == "absent":
             return _ensure_absent(client, name, current, force, check_mode, outcome, done)
-        desired = dict(name=name, trigger=trigger, trigger_version=trigger_version, code=code, runtime=runtime,
-                       dependencies=dependencies, secrets=secrets, update_secrets=update_secrets,
-                       remove_unlisted_secrets=remove_unlisted_secrets, deploy=deploy)
-        errors = check_desired(desired)
-        if not trigger:
-            errors.append("trigger: is required when state is present")
-        if errors:
-            outcome["errors"] = errors
-            return outcome
         plan = plan_action(desired, current)
         if plan["refusal"]:
             outcome["errors"] = [plan["refusal"]]

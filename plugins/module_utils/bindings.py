@@ -16,8 +16,10 @@ __metaclass__ = type
 import random
 import time
 
+from ansible.module_utils.six.moves.urllib.parse import quote
+
 from ansible_collections.sessionguard.auth0.plugins.module_utils.actions import (
-    ACTIONS_PATH, deployed_number, find_actions)
+    action_path, check_trigger, deployed_number, find_actions)
 from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
 
 WRITE_ATTEMPTS = 5
@@ -31,7 +33,7 @@ class BindingFailure(Exception):
 
 
 def bindings_path(trigger):
-    return "/api/v2/actions/triggers/%s/bindings" % trigger
+    return "/api/v2/actions/triggers/%s/bindings" % quote(trigger, safe="")
 
 
 def read_bindings(client, trigger):
@@ -69,7 +71,7 @@ def resolve_action(client, trigger, ref):
     if found:
         return found[0]
     try:
-        action = client.get("%s/%s" % (ACTIONS_PATH, ref))
+        action = client.get(action_path(ref))
     except Auth0Error as exc:
         if exc.status in (400, 404):
             raise BindingFailure("no action named or with id '%s' supports the trigger %s" % (ref, trigger))
@@ -192,6 +194,10 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
             outcome["warnings"].append("check mode: %s; a real run fails unless an earlier task creates and deploys "
                                        "it" % exc)
             return dict(id="(not deployed: %s)" % ref, name=ref)
+    problems = check_trigger(trigger)
+    if problems:
+        outcome["errors"] = problems
+        return outcome
     try:
         if bindings is not None:
             if action is not None:

@@ -118,6 +118,7 @@ operations:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils.bindings import BindingFailure, parse_position
 from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
     CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
 from ansible_collections.sessionguard.auth0.plugins.module_utils.policy_rollout import enforce_policy
@@ -147,6 +148,10 @@ def main():
         errors.insert(0, "tenant: unknown keys %s" % ", ".join(unknown))
     if params["build_timeout"] <= 0:
         errors.append("build_timeout: must be a number of seconds greater than zero")
+    try:
+        parse_position(params["position"])
+    except BindingFailure as exc:
+        errors.append(str(exc))
     if errors:
         module.fail_json(msg="; ".join(errors), changed=False)
 

@@ -189,6 +189,17 @@ def test_plan_deploys_an_undeployed_or_partly_deployed_draft_without_update():
     assert A.plan_action(desired(deploy=False, code=CODE2), done)["operations"] == ["update"]
 
 
+def test_plan_rebuilds_a_failed_draft_with_unchanged_code():
+    failed = {"code": CODE, "runtime": "node22", "dependencies": [], "status": "failed",
+              "deployed_version": {"number": 1}, "all_changes_deployed": False}
+    plan = A.plan_action(desired(), failed)
+    assert plan["operations"] == ["update", "deploy"]
+    assert plan["body"] == {"code": CODE}
+    assert plan["changed_fields"] == ["build"] and plan["code_diff"] == ""
+    # Without deploy there is nothing to rebuild for.
+    assert A.plan_action(desired(deploy=False), failed)["operations"] == []
+
+
 def test_plan_secrets_policy():
     current = {"code": CODE, "runtime": "node22", "dependencies": [], "all_changes_deployed": True,
                "deployed_version": {"number": 1}, "secrets": [{"name": "A"}, {"name": "B"}]}

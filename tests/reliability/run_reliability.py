@@ -1,0 +1,665 @@
+"""Reliability and security suite: faults, load and bad input against emulated tenants, with figures.
+
+Every fault scenario starts a fresh emulator with ``--tenants`` tenants, seeds them (other teams'
+bound Actions on every tenant; on every second tenant an older version of our Action, deployed and
+bound), runs the real ``enforce_session_policy`` playbook in check mode and then for real under the
+scenario's faults (``-vvv --diff``), and checks the invariants from the emulator's state and request
+log. The bad-input catalogue and the security tests run too. ``--render-only`` turns a results file
+into docs/reliability.md.
+
+    .venv/bin/python tests/reliability/run_reliability.py                  # everything, 20 tenants
+    .venv/bin/python tests/reliability/run_reliability.py --quick          # CI subset, 4 tenants, no doc
+    .venv/bin/python tests/reliability/run_reliability.py --scenario hang --tenants 20 --seed 3
+    .venv/bin/python tests/reliability/run_reliability.py --render-only --out tests/reliability/results.json
+"""
+import argparse
+import json
+import os
+import pathlib
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import xml.etree.ElementTree as ElementTree
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+sys.path.insert(0, HERE)
+
+from conftest import COLLECTIONS, Emulator, ensure_collection_link, run_playbook  # noqa: E402
+from test_session_policy_role import ACTION, PLAYBOOK, POLICY, inventory  # noqa: E402
+from test_trigger_binding import seed_actions  # noqa: E402
+
+import catalogue  # noqa: E402
+
+sys.path.insert(0, COLLECTIONS)
+from ansible_collections.sessionguard.auth0.plugins.module_utils.session_policy import (  # noqa: E402
+    render_action, validate_policy)
+
+DOC = os.path.join(ROOT, "docs", "reliability.md")
+OTHERS = ["team-audit", "team-geo"]
+SETTINGS_KEYS = {"session_lifetime_in_minutes", "idle_session_lifetime_in_minutes",
+                 "ephemeral_session_lifetime_in_minutes", "idle_ephemeral_session_lifetime_in_minutes",
+                 "session_cookie"}
+ACTION_CREATE_KEYS = {"name", "supported_triggers", "code", "runtime", "dependencies"}
+ACTION_PATCH_KEYS = {"code", "runtime", "dependencies"}
+OWNED_SETTINGS = {"session_lifetime", "idle_session_lifetime", "ephemeral_session_lifetime",
+                  "idle_ephemeral_session_lifetime", "session_lifetime_in_minutes",
+                  "idle_session_lifetime_in_minutes", "ephemeral_session_lifetime_in_minutes",
+                  "idle_ephemeral_session_lifetime_in_minutes", "session_cookie"}
+DESIRED = {"session_lifetime": 43200, "idle_session_lifetime": 4320, "ephemeral_session_lifetime": 1440,
+           "idle_ephemeral_session_lifetime": 480}
+# Auth0 treats an absent session_cookie as persistent, so the module leaves it absent (one write less).
+PERSISTENT = (None, {"mode": "persistent"})
+KNOWN_BUGS = [
+    "**A failed build is never retried.** After a build failure the draft stays `failed` with the policy's code; a "
+    "rerun finds the code equal, plans only `deploy`, and `wait_for_build` returns the stale `failed` status at once, "
+    "so the tenant fails with the old build error on every rerun until the code changes (`build_failure`, clean "
+    "rerun). `plugins/module_utils/actions.py`, `plan_action`: when the current draft's status is `failed`, send the "
+    "code again (an update) so that Auth0 builds it again.",
+    "**`session_policy` checks `position` after writing.** An invalid `session_policy_binding_position` is reported "
+    "only by `ensure_binding`, after the settings PATCH, the Action create and the deploy (bad input `role-position`).",
+    "**`trigger` is not validated** by `action` and `trigger_binding`; `trigger_binding` puts it into the URL path "
+    "unescaped (bad inputs `action-trigger-injection`, `binding-trigger-path-injection`).",
+    "**`action` checks its secrets and dependencies after two requests** (token and lookup; no write) "
+    "(bad input `action-secret-duplicate`).",
+    "**The role has no `timeout`, `retries` or `max_retry_wait` variable**; only `AUTH0_*` environment variables or "
+    "`module_defaults` reach them (`hang` uses `AUTH0_TIMEOUT`).",
+]
+HANG_SECONDS = 60
+TIMEOUT = 5
+
+
+def expected_code():
+    normalized, errors = validate_policy(POLICY["session_policy_tenant"], POLICY["session_policy_rules"],
+                                         POLICY["session_policy_default"], plan="enterprise")
+    assert not errors, errors
+    return render_action(normalized)
+
+
+# -- scenarios --------------------------------------------------------------------------------------
+# Each: description, faults(tenants) -> {tenant name: set_faults kwargs}, expected failures, batches,
+# env, and optional hooks. Faults are set again before each run, so "times" rules fire in both.
+
+def second(names):
+    """The second host Ansible runs: the inventory is written with sorted keys (tenant1, tenant10, ...)."""
+    return sorted(names)[1]
+
+
+def _all(knobs):
+    return lambda names: dict((name, dict(knobs)) for name in names)
+
+
+SCENARIOS = [
+    dict(name="baseline", description="no faults: the reference figures",
+         faults=_all({})),
+    dict(name="rate_limit_30", description="30 % of requests (token endpoint included) answered 429 with "
+         "x-ratelimit-* headers (remaining 0, reset in 1 s)",
+         faults=_all({"rate_limit_ratio": 0.3})),
+    dict(name="errors_10", description="10 % of requests answered 500/502/503/504 (502/504 and half the 503s "
+         "with an HTML body); on every tenant the first create of the Action answers 500 after the Action "
+         "was created",
+         faults=_all({"error_ratio": 0.1, "rules": [{"method": "POST", "path": "^/api/v2/actions/actions$",
+                                                     "status": 500, "after_effect": True, "times": 1}]})),
+    dict(name="hang", description="on tenant3 the Action lookup hangs for %d s; the run uses timeout %d s "
+         "(AUTH0_TIMEOUT: the role has no timeout variable)" % (HANG_SECONDS, TIMEOUT),
+         faults=lambda names: {"tenant3": {"rules": [{"method": "GET", "path": "^/api/v2/actions/actions$",
+                                                      "hang_seconds": HANG_SECONDS, "times": 1}]}},
+         expect_failed={"tenant3": "no answer from"}, env={"AUTH0_TIMEOUT": str(TIMEOUT)}),
+    dict(name="token_expiry", description="every tenant's token is expired mid-run (right after the "
+         "Action lookup), once per run",
+         faults=_all({}), expire_after="/api/v2/actions/actions"),
+    dict(name="build_failure", description="the build fails on the second tenant of the inventory, in the order "
+         "Ansible runs them (an update-path tenant with version 1 deployed and bound); staged rollout, batches "
+         "[1, 2, 100%], so it fails in the second batch",
+         faults=lambda names: {second(names): {"fail_builds": 1}},
+         expect_failed=lambda names: {second(names): "build"}, batches=[1, 2, "100%"], stops=True),
+    dict(name="concurrent", description="two ansible-playbook runs of the role against the same tenants at the "
+         "same time", faults=_all({}), concurrent=True),
+    dict(name="pacing", description="a small bucket: 5 requests, refilled at 2 per second; the client must "
+         "pace on x-ratelimit-remaining instead of meeting 429s",
+         faults=_all({"rate_limit": 2, "rate_limit_burst": 5}), expect_no_429=True),
+]
+# The CI subset (--quick): 4 tenants, a check-mode run only where CHECK_IN_QUICK says, no clean rerun.
+QUICK = ["rate_limit_30", "errors_10", "hang", "token_expiry", "build_failure", "pacing"]
+CHECK_IN_QUICK = ["errors_10"]
+
+
+# -- seeding and checking ---------------------------------------------------------------------------
+
+def seed(emu):
+    """Other teams' Actions bound on every tenant; an older version of ours on every second one."""
+    state = {}
+    for index, tenant in enumerate(emu.tenants):
+        seed_actions(tenant, OTHERS, bind=True)
+        if index % 2 == 1:
+            seed_actions(tenant, [ACTION], bind=True)
+        bindings = tenant.bindings("post-login")
+        state[tenant.name] = dict(
+            update_path=index % 2 == 1,
+            others=[(b["id"], b["action"]["name"]) for b in bindings if b["action"]["name"] in OTHERS],
+            ours=[b["id"] for b in bindings if b["action"]["name"] == ACTION],
+            settings_other=dict((k, v) for k, v in tenant.settings_api().items() if k not in OWNED_SETTINGS))
+    return state
+
+
+def apply_faults(emu, scenario):
+    names = [t.name for t in emu.tenants]
+    knobs = scenario["faults"](names)
+    for tenant in emu.tenants:
+        tenant.set_faults(**dict({"rate_limit_ratio": 0, "error_ratio": 0, "rules": [], "fail_builds": 0},
+                                 **knobs.get(tenant.name, {})))
+
+
+def clear_faults(emu):
+    for tenant in emu.tenants:
+        tenant.set_faults(rate_limit_ratio=0, error_ratio=0, rules=[], fail_builds=0, rate_limit=50,
+                          rate_limit_burst=50)
+
+
+class Expirer(threading.Thread):
+    """Expire each tenant's tokens once, as soon as its log shows a request to ``path``."""
+
+    def __init__(self, emu, path):
+        super(Expirer, self).__init__(daemon=True)
+        self.emu, self.path, self.done, self.stop = emu, path, set(), threading.Event()
+
+    def run(self):
+        while not self.stop.is_set() and len(self.done) < len(self.emu.tenants):
+            for tenant in self.emu.tenants:
+                if tenant.name not in self.done and any(r["path"] == self.path for r in tenant.requests()):
+                    tenant.expire_tokens()
+                    self.done.add(tenant.name)
+            time.sleep(0.02)
+
+
+def report(workdir):
+    path = os.path.join(workdir, "session-policy-report.json")
+    return json.load(open(path)) if os.path.exists(path) else {"tenants": [], "not_reached": []}
+
+
+def secrets_of(emu):
+    return [t.client_secret for t in emu.tenants] + [tok for t in emu.tenants for tok in t.issued_tokens()]
+
+
+def leaks_in(texts, secrets):
+    return sorted(set(where for where, text in texts.items() for secret in secrets if secret and secret in text))
+
+
+def tally(emu):
+    out = dict(requests=0, writes=0, r429=0, r5xx=0, r401=0, html=0, max_per_tenant=0)
+    for tenant in emu.tenants:
+        log = tenant.requests()
+        out["requests"] += len(log)
+        out["writes"] += len(tenant.writes())
+        out["r429"] += sum(1 for r in log if r["status"] == 429)
+        out["r5xx"] += sum(1 for r in log if r["status"] and r["status"] >= 500)
+        out["r401"] += sum(1 for r in log if r["status"] == 401)
+        out["max_per_tenant"] = max(out["max_per_tenant"], len(log))
+    out["tokens"] = sum(t.token_count() for t in emu.tenants)
+    return out
+
+
+def check_tenant(tenant, before, code):
+    """Invariants of one tenant after a real run; returns (converged, problems)."""
+    problems = []
+    ours = [a for a in tenant.actions() if a["name"] == ACTION]
+    if len(ours) > 1:
+        problems.append("duplicate: %d actions named %s" % (len(ours), ACTION))
+    bindings = tenant.bindings("post-login")
+    others = [(b["id"], b["action"]["name"]) for b in bindings if b["action"]["name"] in OTHERS]
+    if others != before["others"]:
+        problems.append("lost or reordered binding: %s, was %s" % (others, before["others"]))
+    bound_ours = [b for b in bindings if b["action"]["name"] == ACTION]
+    if len(bound_ours) > 1:
+        problems.append("our Action bound %d times" % len(bound_ours))
+    if before["ours"] and not bound_ours:
+        problems.append("unbound: the previously bound version of our Action is no longer bound")
+    other_settings = dict((k, v) for k, v in tenant.settings_api().items() if k not in OWNED_SETTINGS)
+    if other_settings != before["settings_other"]:
+        problems.append("settings outside the policy changed")
+    for write in tenant.writes():
+        body = write["body"] if isinstance(write["body"], dict) else {}
+        path = write["path"]
+        if path == "/api/v2/tenants/settings" and set(body) - SETTINGS_KEYS:
+            problems.append("settings PATCH with unrequested fields %s" % sorted(set(body) - SETTINGS_KEYS))
+        elif path == "/api/v2/actions/actions" and set(body) - ACTION_CREATE_KEYS:
+            problems.append("Action create with unrequested fields %s" % sorted(set(body) - ACTION_CREATE_KEYS))
+        elif write["method"] == "PATCH" and path.startswith("/api/v2/actions/actions/") and \
+                set(body) - ACTION_PATCH_KEYS:
+            problems.append("Action PATCH with unrequested fields %s" % sorted(set(body) - ACTION_PATCH_KEYS))
+        elif path.endswith("/bindings"):
+            sent = [b["ref"]["value"] for b in body.get("bindings", []) if b["ref"]["type"] == "binding_id"]
+            missing = [bid for bid, _ in before["others"] if bid not in sent]
+            if missing:
+                problems.append("bindings PATCH without other teams' bindings %s" % missing)
+    settings = tenant.settings_minutes()
+    why = []
+    if not all(settings.get(k) == v for k, v in DESIRED.items()) or settings.get("session_cookie") not in PERSISTENT:
+        why.append("settings %s" % dict((k, settings.get(k)) for k in list(DESIRED) + ["session_cookie"]
+                                        if settings.get(k) != DESIRED.get(k, {"mode": "persistent"})))
+    if len(ours) != 1:
+        why.append("%d actions" % len(ours))
+    elif ours[0].get("code") != code:
+        why.append("draft code is not the policy")
+    elif not ours[0].get("all_changes_deployed") or not ours[0].get("deployed_version"):
+        why.append("not deployed")
+    elif (ours[0]["deployed_version"] or {}).get("code") not in (None, code):
+        why.append("deployed code is not the policy")
+    names = [b["action"]["name"] for b in bindings]
+    if names != OTHERS + [ACTION]:
+        why.append("bindings %s" % names)
+    converged = not why
+    before["why"] = why
+    return converged, problems
+
+
+# -- one scenario -----------------------------------------------------------------------------------
+
+def run_scenario(scenario, tenants, seed_value, workroot, code, quick=False):
+    print("== %s (%d tenants, seed %d)" % (scenario["name"], tenants, seed_value), flush=True)
+    emu = Emulator(tenants=tenants, build_seconds=0.2, seed=seed_value)
+    emu.start()
+    out = dict(name=scenario["name"], description=scenario["description"], tenants=tenants, seed=seed_value,
+               problems=[], phases={})
+    forks = str(min(tenants, 10))
+    env = dict(scenario.get("env") or {}, ANSIBLE_FORKS=forks)
+    try:
+        before = seed(emu)
+        for phase in ("check", "apply"):
+            if phase == "check" and (scenario.get("concurrent") or quick and scenario["name"] not in CHECK_IN_QUICK):
+                continue
+            workdir = pathlib.Path(workroot, scenario["name"], phase)
+            workdir.mkdir(parents=True, exist_ok=True)
+            for tenant in emu.tenants:
+                tenant.clear_requests()
+            tokens_before = sum(t.token_count() for t in emu.tenants)
+            apply_faults(emu, scenario)
+            expirer = None
+            if scenario.get("expire_after"):
+                expirer = Expirer(emu, scenario["expire_after"])
+                expirer.start()
+            extra = {"session_policy_batches": scenario.get("batches") or ["100%"]}
+            started = time.time()
+            if scenario.get("concurrent"):
+                runs = [None, None]
+                dirs = [workdir / "a", workdir / "b"]
+
+                def go(i):
+                    dirs[i].mkdir(exist_ok=True)
+                    runs[i] = run_playbook(dirs[i], PLAYBOOK, inventory=inventory(dirs[i], emu), extra_vars=extra,
+                                           env=env, verbosity=3, diff=True)
+                threads = [threading.Thread(target=go, args=(i,)) for i in (0, 1)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                reports = [report(str(d)) for d in dirs]
+            else:
+                run = run_playbook(workdir, PLAYBOOK, inventory=inventory(workdir, emu), extra_vars=extra, env=env,
+                                   check=phase == "check", verbosity=3 if phase == "apply" else 0, diff=True)
+                runs = [run]
+                reports = [report(str(workdir))]
+            seconds = time.time() - started
+            if expirer:
+                expirer.stop.set()
+            counts = tally(emu)
+            counts["tokens"] -= tokens_before
+            texts = {}
+            for i, run in enumerate(runs):
+                texts["output %d" % i] = run.output
+            for path in workdir.rglob("session-policy-report.*"):
+                texts[str(path.name)] = path.read_text()
+            leaks = leaks_in(texts, secrets_of(emu))
+            outcome = {}
+            for rep in reports:
+                for entry in rep["tenants"]:
+                    outcome.setdefault(entry["tenant"], []).append(
+                        dict(status=entry["status"], error=entry.get("error") or ""))
+                for name in rep.get("not_reached") or []:
+                    outcome.setdefault(name, []).append(dict(status="not reached", error=""))
+            result = dict(seconds=round(seconds, 1), rc=[r.rc for r in runs], counts=counts, leaks=leaks,
+                          outcome=outcome)
+            if leaks:
+                out["problems"].append("%s: a secret appeared in %s" % (phase, leaks))
+            if phase == "check":
+                if counts["writes"]:
+                    out["problems"].append("check mode wrote %d request(s)" % counts["writes"])
+                result["check_writes"] = counts["writes"]
+            else:
+                result.update(judge_apply(scenario, emu, before, code, outcome, counts, out["problems"]))
+            out["phases"][phase] = result
+            print("   %s: %.1f s, rc %s, %s" % (phase, seconds, result["rc"], json.dumps(counts)), flush=True)
+        # Recovery: the tenants that failed under faults, rerun with no faults.
+        failed = sorted(name for name, t in out["phases"]["apply"]["tenants"].items() if not t["converged"])
+        if failed and not quick:
+            clear_faults(emu)
+            workdir = pathlib.Path(workroot, scenario["name"], "recover")
+            workdir.mkdir(parents=True, exist_ok=True)
+            started = time.time()
+            run = run_playbook(workdir, PLAYBOOK, inventory=inventory(workdir, emu),
+                               extra_vars={"session_policy_batches": ["100%"], "session_policy_hosts": ",".join(failed)},
+                               env={"ANSIBLE_FORKS": forks})
+            recovered = [name for name in failed if check_tenant(emu.tenant(name), before[name], code)[0]]
+            out["recover"] = dict(tenants=failed, recovered=recovered, rc=run.rc, seconds=round(time.time() - started, 1))
+            if sorted(recovered) != failed:
+                out["problems"].append("not converged after a clean rerun: %s" % sorted(set(failed) - set(recovered)))
+    finally:
+        emu.stop()
+    out["passed"] = not out["problems"]
+    print("   %s %s" % ("PASS" if out["passed"] else "FAIL", "; ".join(out["problems"])), flush=True)
+    return out
+
+
+def judge_apply(scenario, emu, before, code, outcome, counts, problems):
+    expect_failed = scenario.get("expect_failed") or {}
+    if callable(expect_failed):
+        expect_failed = expect_failed([t.name for t in emu.tenants])
+    per_tenant = {}
+    duplicates = lost = unrequested = 0
+    for tenant in emu.tenants:
+        converged, tenant_problems = check_tenant(tenant, before[tenant.name], code)
+        duplicates += sum(1 for p in tenant_problems if p.startswith("duplicate") or "bound" in p and "times" in p)
+        lost += sum(1 for p in tenant_problems if p.startswith("lost") or p.startswith("unbound") or
+                    "without other teams" in p)
+        unrequested += sum(1 for p in tenant_problems if "unrequested" in p or "outside the policy" in p)
+        statuses = outcome.get(tenant.name, [])
+        entry = dict(converged=converged, why=before[tenant.name].get("why"), statuses=[s["status"] for s in statuses],
+                     errors=[s["error"] for s in statuses if s["error"]], problems=tenant_problems)
+        per_tenant[tenant.name] = entry
+        for problem in tenant_problems:
+            problems.append("%s: %s" % (tenant.name, problem))
+        if tenant.name in expect_failed:
+            if converged or not any(expect_failed[tenant.name] in e for e in entry["errors"]):
+                problems.append("%s: expected to fail with %r, got %s %s" % (
+                    tenant.name, expect_failed[tenant.name], entry["statuses"], entry["errors"]))
+            if scenario["name"] == "build_failure":
+                ours = [a for a in tenant.actions() if a["name"] == ACTION]
+                if not ours or (ours[0].get("deployed_version") or {}).get("number") != 1:
+                    problems.append("%s: the previously deployed version 1 is no longer the deployed one" % tenant.name)
+        elif scenario.get("stops") and "not reached" in entry["statuses"]:
+            if tenant.requests():
+                problems.append("%s: not reached but received requests" % tenant.name)
+        elif not converged:
+            problems.append("%s: did not converge (%s): %s %s" % (tenant.name, "; ".join(entry["why"]), entry["statuses"],
+                                                                  entry["errors"]))
+        for status in statuses:
+            if status["status"] == "failed" and not status["error"]:
+                problems.append("%s: failed without a reason in the report" % tenant.name)
+    if scenario.get("expect_no_429") and counts["r429"]:
+        problems.append("%d 429 answers despite pacing" % counts["r429"])
+    if scenario.get("expire_after"):
+        for tenant in emu.tenants:
+            r401 = sum(1 for r in tenant.requests() if r["status"] == 401)
+            if per_tenant[tenant.name]["converged"] and r401 != 1:
+                problems.append("%s: %d 401 answers, expected exactly one refetch" % (tenant.name, r401))
+    return dict(tenants=per_tenant, duplicates=duplicates, lost_bindings=lost, unrequested_fields=unrequested,
+                converged=sum(1 for t in per_tenant.values() if t["converged"]),
+                failed=sorted(n for n, t in per_tenant.items() if "failed" in t["statuses"]),
+                not_reached=sorted(n for n, t in per_tenant.items() if "not reached" in t["statuses"]))
+
+
+# -- catalogue and security tests -------------------------------------------------------------------
+
+def run_bad_input(workroot):
+    print("== bad_input", flush=True)
+    started = time.time()
+    result = catalogue.run_catalogue(os.path.join(workroot, "bad_input"))
+    result["seconds"] = round(time.time() - started, 1)
+    bad = [e["id"] for e in result["entries"] if not e["passed"] and not e["xfail"]]
+    fixed = [e["id"] for e in result["entries"] if e["passed"] and e["xfail"]]
+    result["passed"] = not bad and not fixed and not result["leaks"]
+    print("   %d entries, %d as expected, known bugs %d, unexpected %s" % (
+        len(result["entries"]), sum(1 for e in result["entries"] if e["passed"]),
+        sum(1 for e in result["entries"] if e["xfail"]), bad + fixed), flush=True)
+    return result
+
+
+def run_security(workroot):
+    print("== security", flush=True)
+    junit = os.path.join(workroot, "security.xml")
+    files = sorted(os.path.join("tests", "integration", f) for f in os.listdir(os.path.join(ROOT, "tests", "integration"))
+                   if f.startswith("test_security_") and f.endswith(".py"))
+    started = time.time()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider",
+                           "--junitxml", junit] + files, cwd=ROOT, capture_output=True, text=True, check=False)
+    tests = []
+    if os.path.exists(junit):
+        for case in ElementTree.parse(junit).getroot().iter("testcase"):
+            failed = case.find("failure") is not None or case.find("error") is not None
+            tests.append(dict(name="%s::%s" % (case.get("classname").split(".")[-1], case.get("name")),
+                              seconds=round(float(case.get("time") or 0), 1), passed=not failed))
+    print("   rc %d, %d tests" % (proc.returncode, len(tests)), flush=True)
+    return dict(rc=proc.returncode, tests=tests, seconds=round(time.time() - started, 1), passed=proc.returncode == 0,
+                tail=proc.stdout[-2000:] if proc.returncode else "")
+
+
+# -- rendering --------------------------------------------------------------------------------------
+
+def render(results):
+    lines = []
+    add = lines.append
+    meta = results["meta"]
+    add("# Reliability and security")
+    add("")
+    add("What `sessionguard.auth0` does under faults, load and bad input, measured against the emulator "
+        "(`tests/emulator/`) with real `ansible-playbook` runs. Every figure below comes from the run recorded "
+        "in `%s`; this page is generated from it by `tests/reliability/run_reliability.py --render-only`."
+        % os.path.relpath(results["meta"]["out"], ROOT))
+    add("")
+    add("Run: %s, %d tenants per scenario, seed %d, %s, Python %s, %d CPUs; total wall time %.0f s."
+        % (meta["date"], meta["tenants"], meta["seed"], "quick subset" if meta["quick"] else "full suite",
+           meta["python"], meta["cpus"], meta["seconds"]))
+    add("")
+    add("## Rerun it")
+    add("")
+    add("```sh")
+    add(".venv/bin/python tests/reliability/run_reliability.py --tenants 20 --seed %d --out tests/reliability/results.json"
+        % meta["seed"])
+    add(".venv/bin/python tests/reliability/run_reliability.py --quick   # the CI subset: 4 tenants")
+    add(".venv/bin/python tests/reliability/run_reliability.py --scenario hang --tenants 20 --seed 3")
+    add("```")
+    add("")
+    add("Each fault scenario starts a fresh emulator and seeds every tenant with two other teams' Actions, "
+        "deployed and bound to post-login (`%s`); every second tenant also has an older version of our Action "
+        "(`%s`) deployed and bound after them, so both the create and the update path are exercised. It then "
+        "runs the shipped `enforce_session_policy` playbook (policy of `tests/integration/test_session_policy_role.py`) "
+        "in check mode and for real (`-vvv --diff`), with the scenario's faults on in both runs, and checks:"
+        % ("`, `".join(OTHERS), ACTION))
+    add("")
+    add("- **converged**: settings equal the policy, exactly one `%s`, its deployed code is the rendered policy, "
+        "`all_changes_deployed`, bindings exactly `%s`;" % (ACTION, ", ".join(OTHERS + [ACTION])))
+    add("- **duplicates**: more than one Action of our name, or our Action bound twice;")
+    add("- **lost bindings**: another team's binding gone, renamed away or reordered (same binding ids in the same "
+        "order), a bindings PATCH that did not send them back, or our previously bound version unbound;")
+    add("- **unrequested fields**: a settings PATCH with a field other than the four `*_in_minutes` and "
+        "`session_cookie`, an Action write with a field other than code/runtime/dependencies, or any other tenant "
+        "setting changed;")
+    add("- **check-mode writes**: non-GET requests to `/api/v2` during the check-mode run;")
+    add("- **secrets**: every client secret and every token the emulator issued, searched in the stdout/stderr "
+        "of every run and in the report files;")
+    add("- **failures**: every failed tenant has its reason in `session-policy-report.json`; a tenant that failed "
+        "is rerun without faults and must converge.")
+    add("")
+    add("## Fault scenarios")
+    add("")
+    add("| scenario | faults | outcome (real run) | duplicates | lost bindings | unrequested fields | check-mode writes "
+        "| secrets found | requests | 429 | 5xx | 401 | tokens | wall time check / real | verdict |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for sc in results.get("scenarios", []):
+        apply = sc["phases"]["apply"]
+        check = sc["phases"].get("check")
+        c = apply["counts"]
+        outcome = "%d/%d converged" % (apply["converged"], sc["tenants"])
+        if apply["failed"]:
+            outcome += "; failed: %s" % ", ".join(apply["failed"])
+        if apply["not_reached"]:
+            outcome += "; not reached: %d" % len(apply["not_reached"])
+        if sc.get("recover"):
+            outcome += "; clean rerun: %d/%d converged" % (len(sc["recover"]["recovered"]), len(sc["recover"]["tenants"]))
+        leaks = len(apply["leaks"]) + (len(check["leaks"]) if check else 0)
+        add("| `%s` | %s | %s | %d | %d | %d | %s | %d | %d | %d | %d | %d | %d | %s / %.0f s | %s |" % (
+            sc["name"], sc["description"], outcome, apply["duplicates"], apply["lost_bindings"],
+            apply["unrequested_fields"], check["check_writes"] if check else
+            ("n/a (two real runs)" if sc["name"] == "concurrent" else "not run (--quick)"), leaks,
+            c["requests"], c["r429"], c["r5xx"], c["r401"], c["tokens"],
+            ("%.0f s" % check["seconds"]) if check else "-", apply["seconds"], "pass" if sc["passed"] else
+            "**FAIL**: " + "; ".join(sc["problems"])[:300]))
+    add("")
+    add("Requests, 429, 5xx, 401 and tokens count the real run over all tenants, as the emulator logged them "
+        "(a 429/5xx/401 served is a retry or a refetch the client made, or a failure). In `concurrent` they "
+        "count both runs.")
+    add("")
+    add("### Failures, per tenant, with the reason the report gave")
+    add("")
+    any_failure = False
+    for sc in results.get("scenarios", []):
+        for name, tenant in sorted(sc["phases"]["apply"]["tenants"].items(), key=lambda kv: int(kv[0][6:])):
+            if tenant["errors"]:
+                any_failure = True
+                add("- `%s` / %s: %s" % (sc["name"], name, " | ".join(sorted(set(tenant["errors"])))[:400]))
+        check = sc["phases"].get("check")
+        if check:
+            for name, statuses in sorted(check["outcome"].items()):
+                for status in statuses:
+                    if status["error"]:
+                        any_failure = True
+                        add("- `%s` / %s (check mode): %s" % (sc["name"], name, status["error"][:400]))
+    if not any_failure:
+        add("- none")
+    add("")
+    add("Notes:")
+    add("")
+    add("- `hang`: the role does not pass `timeout` to the module, so the run sets `AUTH0_TIMEOUT` (the "
+        "module's environment fallback). The hung request is not retried, the tenant fails within the timeout "
+        "and the other tenants of the batch converge.")
+    add("- `build_failure`: the failed tenant keeps version 1 deployed and bound; the rollout stops after its "
+        "batch and the tenants of later batches receive no request at all.")
+    add("- `pacing`: with a 5-request bucket the client waits for `x-ratelimit-reset` when fewer than 2 requests "
+        "are left; the 429 column is what the emulator had to answer despite that.")
+    add("")
+    add("## Known bugs found by this suite (reported to the lead; plugins/ and roles/ are not changed here)")
+    add("")
+    for number, text in enumerate(KNOWN_BUGS, 1):
+        add("%d. %s" % (number, text))
+    add("")
+    bad = results.get("bad_input")
+    if bad:
+        entries = bad["entries"]
+        add("## Bad input (%d entries)" % len(entries))
+        add("")
+        add("The catalogue is `tests/reliability/bad_inputs.yml`, driven by `tests/integration/test_bad_input_catalogue.py` "
+            "(part of `make integration`): module entries are tasks of one playbook, role entries are hosts of one "
+            "`enforce_session_policy` run, each against its own emulated tenant. Expected: the task fails, the message "
+            "names the option and the rule, and the tenant receives no write (and no request at all, except where "
+            "the rule needs the tenant's current value). Run time: modules %.0f s, role %.0f s; secrets found in the "
+            "output: %d." % (bad["module_seconds"], bad["role_seconds"], len(bad["leaks"])))
+        add("")
+        add("| # | target | input | rule | message (excerpt) | requests | writes | outcome |")
+        add("|---|---|---|---|---|---|---|---|")
+        for number, e in enumerate(entries, 1):
+            if e["passed"]:
+                verdict = "as expected"
+            elif e["xfail"]:
+                verdict = "**known bug**: %s" % e["xfail"]
+            else:
+                verdict = "**FAIL**: %s" % "; ".join(e["problems"])
+            add("| %d | %s | `%s` | %s | %s | %d | %d | %s |" % (
+                number, e["target"], e["input"].replace("|", "\\|")[:120], e["rule"],
+                e["message"].replace("|", "\\|")[:220], e["requests"], e["writes"], verdict))
+        add("")
+    sec = results.get("security")
+    if sec:
+        add("## Security")
+        add("")
+        add("`tests/integration/test_security_*.py` (part of `make integration`), run by the suite:")
+        add("")
+        add("| test | what it shows | time | outcome |")
+        add("|---|---|---|---|")
+        what = {
+            "test_untrusted_certificate": "TLS verified by default: the emulator's certificate is refused without "
+            "`ca_path` (the message says how to fix it), accepted with it, and `validate_certs: false` works with a warning",
+            "test_redirects_are_not_followed": "a local HTTPS 'tenant' answers every request with a redirect to a second "
+            "local HTTPS server: the task fails naming the redirect, and the second server receives no request (so no "
+            "Authorization header and no client secret)",
+            "test_each_module_needs_exactly": "each module works with exactly the scopes of docs/scopes.md and fails "
+            "naming the missing scope with any one removed (%s)" % "emulator scope enforcement",
+            "test_no_secret_in_any_output": "client secret, every issued token and three Action secret values are "
+            "absent from `-vvv --diff` output and every task result, with 429s, 5xx (HTML), tokens expired mid-run, a 500 "
+            "after create, a failed build and a refused client secret",
+        }
+        for test in sec["tests"]:
+            text = next((v for k, v in what.items() if k in test["name"]), "")
+            add("| `%s` | %s | %.0f s | %s |" % (test["name"], text, test["seconds"], "pass" if test["passed"] else "**FAIL**"))
+        add("")
+        add("Secrets are also searched in every fault scenario above (column \"secrets found\") and in the bad-input "
+            "runs. Least privilege: [scopes.md](scopes.md).")
+        add("")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scenario", default="all",
+                        help="all, or a comma list of: %s, bad_input, security" % ", ".join(s["name"] for s in SCENARIOS))
+    parser.add_argument("--out", default=None, help="results file (default tests/reliability/results.json; with "
+                        "--quick, results-quick.json in the system temp directory)")
+    parser.add_argument("--quick", action="store_true", help="4 tenants, every fault scenario; no catalogue/security "
+                        "(make integration runs those)")
+    parser.add_argument("--render-only", action="store_true", help="render docs/reliability.md from --out")
+    parser.add_argument("--doc", default=None, help="where to render (default docs/reliability.md, none with --quick; "
+                        "'-' for none)")
+    args = parser.parse_args()
+    if args.out is None:
+        args.out = os.path.join(tempfile.gettempdir(), "results-quick.json") if args.quick else \
+            os.path.join(HERE, "results.json")
+    if args.doc is None:
+        args.doc = "-" if args.quick and not args.render_only else DOC
+    if args.render_only:
+        results = json.load(open(args.out))
+        open(args.doc, "w").write(render(results) + "\n")
+        return 0
+    ensure_collection_link()
+    if args.quick:
+        args.tenants = min(args.tenants, 4)
+    if args.tenants < 4:
+        parser.error("--tenants: at least 4 (the hang and build_failure scenarios use tenant2 and tenant3)")
+    wanted = [s["name"] for s in SCENARIOS] + ["bad_input", "security"] if args.scenario == "all" else \
+        [name.strip() for name in args.scenario.split(",")]
+    if args.quick and args.scenario == "all":
+        wanted = QUICK
+    unknown = set(wanted) - set(s["name"] for s in SCENARIOS) - {"bad_input", "security"}
+    if unknown:
+        parser.error("--scenario: unknown %s" % ", ".join(sorted(unknown)))
+    started = time.time()
+    code = expected_code()
+    results = dict(meta=dict(tenants=args.tenants, seed=args.seed, quick=args.quick, out=os.path.abspath(args.out),
+                             date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), python=platform.python_version(),
+                             cpus=os.cpu_count()), scenarios=[])
+    with tempfile.TemporaryDirectory(prefix="reliability-") as workroot:
+        for scenario in SCENARIOS:
+            if scenario["name"] in wanted:
+                results["scenarios"].append(run_scenario(scenario, args.tenants, args.seed, workroot, code, args.quick))
+        if "bad_input" in wanted:
+            results["bad_input"] = run_bad_input(workroot)
+        if "security" in wanted:
+            results["security"] = run_security(workroot)
+    results["meta"]["seconds"] = round(time.time() - started, 1)
+    with open(args.out, "w") as handle:
+        json.dump(results, handle, indent=1, sort_keys=True)
+    if args.doc != "-":
+        open(args.doc, "w").write(render(results) + "\n")
+    verdicts = [s["passed"] for s in results["scenarios"]] + [results[k]["passed"] for k in ("bad_input", "security")
+                                                               if k in results]
+    print("%d/%d parts passed in %.0f s; results in %s" % (sum(verdicts), len(verdicts), results["meta"]["seconds"],
+                                                          args.out))
+    return 0 if all(verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -55,19 +55,18 @@ DESIRED = {"session_lifetime": 43200, "idle_session_lifetime": 4320, "ephemeral_
 # Auth0 treats an absent session_cookie as persistent, so the module leaves it absent (one write less).
 PERSISTENT = (None, {"mode": "persistent"})
 KNOWN_BUGS = [
-    "**A failed build is never retried.** After a build failure the draft stays `failed` with the policy's code; a "
-    "rerun finds the code equal, plans only `deploy`, and `wait_for_build` returns the stale `failed` status at once, "
-    "so the tenant fails with the old build error on every rerun until the code changes (`build_failure`, clean "
-    "rerun). `plugins/module_utils/actions.py`, `plan_action`: when the current draft's status is `failed`, send the "
-    "code again (an update) so that Auth0 builds it again.",
-    "**`session_policy` checks `position` after writing.** An invalid `session_policy_binding_position` is reported "
-    "only by `ensure_binding`, after the settings PATCH, the Action create and the deploy (bad input `role-position`).",
-    "**`trigger` is not validated** by `action` and `trigger_binding`; `trigger_binding` puts it into the URL path "
-    "unescaped (bad inputs `action-trigger-injection`, `binding-trigger-path-injection`).",
-    "**`action` checks its secrets and dependencies after two requests** (token and lookup; no write) "
+    "**A failed build was never retried.** A rerun found the code equal, planned only `deploy` and met the stale "
+    "`failed` status. Fixed in `actions.plan_action`: a failed draft is written again so Auth0 rebuilds it "
+    "(`build_failure`, clean rerun; unit test `test_plan_rebuilds_a_failed_draft_with_unchanged_code`).",
+    "**`session_policy` checked `position` after writing.** Now parsed with the other inputs, before any request "
+    "(bad input `role-position`).",
+    "**`trigger` was not validated** by `action` and `trigger_binding`, and went into URL paths unescaped. Now "
+    "checked before any request, and ids in paths are quoted (bad inputs `action-trigger-injection`, "
+    "`binding-trigger-path-injection`).",
+    "**`action` checked its secrets and dependencies after two requests.** Now before any request "
     "(bad input `action-secret-duplicate`).",
-    "**The role has no `timeout`, `retries` or `max_retry_wait` variable**; only `AUTH0_*` environment variables or "
-    "`module_defaults` reach them (`hang` uses `AUTH0_TIMEOUT`).",
+    "**The role had no `timeout`, `retries` or `max_retry_wait` variable.** Now `session_policy_timeout`, "
+    "`session_policy_retries`, `session_policy_max_retry_wait` (`hang`).",
 ]
 HANG_SECONDS = 60
 TIMEOUT = 5
@@ -105,10 +104,10 @@ SCENARIOS = [
          faults=_all({"error_ratio": 0.1, "rules": [{"method": "POST", "path": "^/api/v2/actions/actions$",
                                                      "status": 500, "after_effect": True, "times": 1}]})),
     dict(name="hang", description="on tenant3 the Action lookup hangs for %d s; the run uses timeout %d s "
-         "(AUTH0_TIMEOUT: the role has no timeout variable)" % (HANG_SECONDS, TIMEOUT),
+         "(session_policy_timeout)" % (HANG_SECONDS, TIMEOUT),
          faults=lambda names: {"tenant3": {"rules": [{"method": "GET", "path": "^/api/v2/actions/actions$",
                                                       "hang_seconds": HANG_SECONDS, "times": 1}]}},
-         expect_failed={"tenant3": "no answer from"}, env={"AUTH0_TIMEOUT": str(TIMEOUT)}),
+         expect_failed={"tenant3": "no answer from"}, extra_vars={"session_policy_timeout": TIMEOUT}),
     dict(name="token_expiry", description="every tenant's token is expired mid-run (right after the "
          "Action lookup), once per run",
          faults=_all({}), expire_after="/api/v2/actions/actions"),
@@ -282,7 +281,7 @@ def run_scenario(scenario, tenants, seed_value, workroot, code, quick=False):
             if scenario.get("expire_after"):
                 expirer = Expirer(emu, scenario["expire_after"])
                 expirer.start()
-            extra = {"session_policy_batches": scenario.get("batches") or ["100%"]}
+            extra = dict(scenario.get("extra_vars") or {}, session_policy_batches=scenario.get("batches") or ["100%"])
             started = time.time()
             if scenario.get("concurrent"):
                 runs = [None, None]
@@ -533,15 +532,14 @@ def render(results):
     add("")
     add("Notes:")
     add("")
-    add("- `hang`: the role does not pass `timeout` to the module, so the run sets `AUTH0_TIMEOUT` (the "
-        "module's environment fallback). The hung request is not retried, the tenant fails within the timeout "
-        "and the other tenants of the batch converge.")
+    add("- `hang`: the run sets `session_policy_timeout: %d`. The hung request is not retried, the tenant fails "
+        "within the timeout and the other tenants of the batch converge." % TIMEOUT)
     add("- `build_failure`: the failed tenant keeps version 1 deployed and bound; the rollout stops after its "
         "batch and the tenants of later batches receive no request at all.")
     add("- `pacing`: with a 5-request bucket the client waits for `x-ratelimit-reset` when fewer than 2 requests "
         "are left; the 429 column is what the emulator had to answer despite that.")
     add("")
-    add("## Known bugs found by this suite (reported to the lead; plugins/ and roles/ are not changed here)")
+    add("## Bugs this suite found, all fixed (each has a test that fails without its fix)")
     add("")
     for number, text in enumerate(KNOWN_BUGS, 1):
         add("%d. %s" % (number, text))

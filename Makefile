@@ -6,7 +6,7 @@ COLLECTION_LINK := build/ansible_collections/sessionguard/auth0
 SANITY_ROOT := build/sanity/ansible_collections/sessionguard/auth0
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat release-test docs-site docs-guides reliability reliability-quick clean
+.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
 
 venv: $(BIN)/.installed
 
@@ -23,7 +23,7 @@ $(COLLECTION_LINK):
 demo: venv $(COLLECTION_LINK)
 	$(BIN)/python demo/run_demo.py
 
-test: unit emulator-tests integration node reliability-quick sanity lint docs-lint release-test docs-site compat
+test: unit emulator-tests integration node reliability-quick bench-quick sanity lint docs-lint release-test docs-site compat
 
 unit: venv $(COLLECTION_LINK)
 	$(BIN)/python -m pytest tests/unit -q
@@ -90,6 +90,18 @@ reliability: venv $(COLLECTION_LINK)
 
 reliability-quick: venv $(COLLECTION_LINK)
 	$(BIN)/python tests/reliability/run_reliability.py --quick
+
+# Fleet benchmark beside auth0-deploy-cli; writes docs/performance.md. BENCH_ARGS="--tenants 200" etc.
+BENCH_ARGS ?=
+tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/package-lock.json
+	cd tests/bench && npm ci
+	touch $@
+
+bench: venv $(COLLECTION_LINK) tests/bench/node_modules/.installed
+	$(BIN)/python tests/bench/run_bench.py $(BENCH_ARGS)
+
+bench-quick: venv $(COLLECTION_LINK) tests/bench/node_modules/.installed
+	$(BIN)/python tests/bench/run_bench.py --quick
 
 release-test: venv $(COLLECTION_LINK)
 	$(BIN)/python -m pytest tests/release -q -n $(PYTEST_WORKERS)

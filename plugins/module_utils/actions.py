@@ -28,8 +28,9 @@ UPDATE_SECRETS = ("on_create", "always")
 BUILDING = ("pending", "building", "packaged", "retrying")
 # How often a create that may have happened anyway (5xx, timeout) is looked up and tried again.
 CREATE_ATTEMPTS = 3
-# Seconds between polls: 1, 2, 3, ... capped at POLL_CAP; a 30-second build costs about 8 polls.
-POLL_CAP = 5
+# Seconds between polls double from 1 up to POLL_CAP: polls at 1, 3, 7, 15, 23, 31 s, so a
+# 30-second build costs 6 polls and is seen at most POLL_CAP seconds late.
+POLL_CAP = 8
 # How long a finished deploy may take to show in the action before we call it unconfirmed.
 DEPLOY_CONFIRM_SECONDS = 30
 
@@ -268,7 +269,7 @@ def create_action(client, body, trigger, sleep=time.sleep, attempts=CREATE_ATTEM
 def wait_for_build(client, action, timeout, sleep=time.sleep, clock=time.monotonic):
     """Poll the action until its draft is ``built`` or ``failed``, within ``timeout`` seconds.
 
-    Returns ``(action, polls)``.  Spacing grows 1, 2, 3 ... seconds up to POLL_CAP.
+    Returns ``(action, polls)``.  Spacing doubles 1, 2, 4 ... seconds up to POLL_CAP.
     """
     start = clock()
     polls = 0
@@ -280,7 +281,7 @@ def wait_for_build(client, action, timeout, sleep=time.sleep, clock=time.monoton
                                 "raise build_timeout or run again later, nothing was deployed"
                                 % (action.get("name"), timeout, action.get("status")))
         sleep(min(wait, remaining))
-        wait = min(wait + 1, POLL_CAP)
+        wait = min(wait * 2, POLL_CAP)
         action = client.get(action_path(action["id"])) or {}
         polls += 1
     return action, polls
@@ -290,7 +291,11 @@ def deploy_action(client, action, sleep=time.sleep, clock=time.monotonic, confir
     """Deploy a built draft and confirm that a newer version is deployed; return the re-read action."""
     previous = deployed_number(action) or 0
     try:
-        client.post(action_path(action["id"]) + "/deploy", None, idempotent=False)
+        answer = client.post(action_path(action["id"]) + "/deploy", None, idempotent=False)
+        version = answer if isinstance(answer, dict) else {}
+        if version.get("deployed") and (version.get("number") or 0) > previous:
+            # The answer is the new deployed version itself: Auth0's confirmation, no re-read needed.
+            return dict(action, deployed_version=version, all_changes_deployed=True)
     except Auth0Error as exc:
         if exc.status is not None and exc.status < 500 and exc.status != 408:
             raise
@@ -311,14 +316,14 @@ def deploy_action(client, action, sleep=time.sleep, clock=time.monotonic, confir
                                 % (action.get("name"), confirm_seconds, deployed_number(current),
                                    bool(current.get("all_changes_deployed"))))
         sleep(wait)
-        wait = min(wait + 1, POLL_CAP)
+        wait = min(wait * 2, POLL_CAP)
 
 
 def bound_triggers(client, action):
     """``[(trigger id, display name)]`` where the action is bound, over every page of its triggers' bindings."""
     found = []
     for trigger in sorted(set(t.get("id") for t in action.get("supported_triggers") or [] if t.get("id"))):
-        path = "/api/v2/actions/triggers/%s/bindings" % trigger
+        path = "/api/v2/actions/triggers/%s/bindings" % quote(trigger, safe="")
         for binding in client.paginate(path, "bindings"):
             if ((binding.get("action") or {}).get("id")) == action.get("id"):
                 found.append((trigger, binding.get("display_name")))

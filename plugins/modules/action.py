@@ -116,7 +116,7 @@ options:
   build_timeout:
     description:
       - Seconds to wait for the draft's build before failing without deploying. Polls are spaced
-        1, 2, 3 seconds and so on, at most 5 seconds apart.
+        1, 2, 4 seconds and so on, at most 8 seconds apart.
     type: int
     default: 120
   state:

@@ -34,6 +34,7 @@ class FakeApi(object):
         self.bindings = {}
         self.calls = []
         self.build_polls = build_polls
+        self.deploy_answer_says_deployed = False
         self.fail_next_build = []
         self.faults = []  # [(method, path suffix, status, after_effect)]
         self.seq = 0
@@ -119,7 +120,8 @@ class FakeApi(object):
             number = (action.get("deployed_version") or {}).get("number", 0) + 1
             action["deployed_version"] = {"number": number, "deployed": True}
             action["all_changes_deployed"] = True
-            result = {"number": number}
+            # Auth0 answers with the version; whether it says deployed is not confirmed, so both are tested.
+            result = {"number": number, "deployed": True} if self.deploy_answer_says_deployed else {"number": number}
         if fault:
             raise Auth0Error("HTTP %d" % fault[2], status=fault[2])
         return result
@@ -244,7 +246,7 @@ def test_fresh_create_waits_for_the_build_then_deploys_and_confirms():
     assert outcome["changed"] is True and outcome["operations"] == ["create", "deploy"]
     assert outcome["action"]["deployed_version"] == 1 and outcome["action"]["all_changes_deployed"] is True
     assert [c[:2] for c in api.writes()] == [("POST", A.ACTIONS_PATH), ("POST", A.ACTIONS_PATH + "/act-1/deploy")]
-    assert clock.sleeps == [1, 2, 3]
+    assert clock.sleeps == [1, 2, 4]
     assert VALUE not in json.dumps(outcome)
 
 
@@ -261,7 +263,10 @@ def test_poll_spacing_grows_and_caps_and_a_30_second_build_costs_few_polls():
     clock = FakeClock()
     outcome = ensure(api, clock)
     assert outcome["errors"] == []
-    assert clock.sleeps == [1, 2, 3, 4, 5, 5, 5, 5, 5]  # 35 s
+    assert clock.sleeps == [1, 2, 4, 8, 8, 8, 8, 8, 8]
+    # A 30-second build: the polls at 1, 3, 7, 15, 23 and 31 s, six in all.
+    elapsed = [sum(clock.sleeps[:n + 1]) for n in range(len(clock.sleeps))]
+    assert len([t for t in elapsed if t < 30]) + 1 == 6
     assert sum(1 for c in api.calls if c[0] == "GET" and c[1] == A.ACTIONS_PATH + "/act-1") <= 10
 
 
@@ -294,6 +299,15 @@ def test_build_errors_fall_back_to_the_newest_version():
             return {"versions": [{"status": "failed", "errors": [{"msg": "from version"}, {"msg": "from version"}]}]}
 
     assert A.build_errors(Client(), {"id": "a", "status": "failed"}) == ["from version"]
+
+
+def test_a_deploy_answer_with_the_deployed_version_is_the_confirmation():
+    api = FakeApi(build_polls=1)
+    api.deploy_answer_says_deployed = True
+    outcome = ensure(api, FakeClock())
+    assert outcome["errors"] == [] and outcome["action"]["deployed_version"] == 1
+    deploy_at = [i for i, c in enumerate(api.calls) if c[1].endswith("/deploy")][0]
+    assert api.calls[deploy_at + 1:] == []
 
 
 def test_deploy_answered_503_after_it_happened_is_not_repeated():

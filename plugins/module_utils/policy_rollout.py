@@ -14,7 +14,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils.actions import ensure_action
-from ansible_collections.sessionguard.auth0.plugins.module_utils.bindings import BindingFailure, ensure_binding
+from ansible_collections.sessionguard.auth0.plugins.module_utils.bindings import ensure_binding
 from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import enforce
 
@@ -105,15 +105,10 @@ def enforce_policy(client, desired_settings, action_name, code, runtime, display
     if not target["id"]:
         # Check mode on a tenant without the Action: ensure_binding predicts the binding by name.
         target = action_name
-    try:
-        binding = ensure_binding(client, TRIGGER, action=target, display_name=display_name, position=position,
-                                 check_mode=check_mode, sleep=sleep)
-        before, after = binding["diff"]["before"], binding["diff"]["after"]
-        errors = binding["errors"]
-        outcome["operations"].extend("%s action" % operation for operation in binding["operations"])
-    except (Auth0Error, BindingFailure) as exc:
-        outcome["errors"].append("binding: %s" % exc)
-        return _finish(outcome, check_mode)
+    binding = ensure_binding(client, TRIGGER, action=target, display_name=display_name, position=position,
+                             check_mode=check_mode, sleep=sleep)
+    before, after = binding["diff"]["before"], binding["diff"]["after"]
+    outcome["operations"].extend("%s action" % operation for operation in binding["operations"])
     differences = _binding_differences(before.get("bindings"), after.get("bindings"))
     if differences or before != after:
         outcome["changed"] = True
@@ -122,7 +117,7 @@ def enforce_policy(client, desired_settings, action_name, code, runtime, display
                                                            desired=after.get("display_names"))])
         outcome["diff"]["before"]["binding"] = before
         outcome["diff"]["after"]["binding"] = after
-    outcome["errors"].extend("binding: %s" % error for error in errors)
+    outcome["errors"].extend("binding: %s" % error for error in binding["errors"])
     return _finish(outcome, check_mode)
 
 

@@ -1,0 +1,103 @@
+"""The composition of settings, Action and binding: order, stopping at failures, statuses, differences."""
+import pytest
+
+from ansible_collections.sessionguard.auth0.plugins.module_utils import policy_rollout as P
+
+
+def settings_outcome(changed_fields=(), errors=()):
+    before = dict((f, "3d") for f in changed_fields)
+    after = dict((f, "1d") for f in changed_fields)
+    return dict(changed=bool(changed_fields), changed_fields=list(changed_fields), settings={"s": 1},
+                diff=dict(before=before, after=after), errors=list(errors))
+
+
+def action_outcome(operations=(), errors=(), changed_fields=(), code_diff="", deployed=1, action_id="act-1"):
+    return dict(changed=bool(operations), operations=list(operations), changed_fields=list(changed_fields),
+                diff=dict(before={}, after={}), code_diff=code_diff, errors=list(errors), build_errors=[],
+                action=dict(id=action_id, name="policy", status="built", deployed_version=deployed,
+                            all_changes_deployed=True))
+
+
+def binding_outcome(before=("policy",), after=("policy",), operations=(), errors=()):
+    return dict(changed=bool(operations), operations=list(operations), errors=list(errors), warnings=[],
+                diff=dict(before={"bindings": list(before), "display_names": {}},
+                          after={"bindings": list(after), "display_names": {}}))
+
+
+@pytest.fixture
+def parts(monkeypatch):
+    calls = []
+    script = {"settings": settings_outcome(), "action": action_outcome(), "binding": binding_outcome()}
+
+    def fake(name):
+        def run(*args, **kwargs):
+            calls.append((name, kwargs))
+            return script[name]
+        return run
+
+    monkeypatch.setattr(P, "enforce", fake("settings"))
+    monkeypatch.setattr(P, "ensure_action", fake("action"))
+    monkeypatch.setattr(P, "ensure_binding", fake("binding"))
+    return script, calls
+
+
+def enforce(check_mode=False, code="code"):
+    return P.enforce_policy(None, {}, "policy", code, "node22", None, "last", 60, check_mode)
+
+
+def test_compliant_tenant(parts):
+    outcome = enforce()
+    assert outcome["status"] == "compliant" and outcome["differences"] == [] and not outcome["changed"]
+    # The binding gets the action as read, in the API's shape, so it is not looked up again.
+    assert parts[1][2][1]["action"] == {"id": "act-1", "name": "policy", "deployed_version": {"number": 1}}
+
+
+def test_drift_in_check_mode_lists_every_difference(parts):
+    script, calls = parts
+    script["settings"] = settings_outcome(["idle_session_lifetime"])
+    script["action"] = action_outcome(["update", "deploy"], changed_fields=["code"],
+                                      code_diff="--- a\n+++ b\n-old\n+new\n")
+    script["binding"] = binding_outcome(before=["other"], after=["other", "policy"], operations=["bind"])
+    outcome = enforce(check_mode=True)
+    assert outcome["status"] == "drifted" and outcome["changed"]
+    assert [(d["part"], d["field"]) for d in outcome["differences"]] == [
+        ("settings", "idle_session_lifetime"), ("action", "code"), ("binding", "bindings")]
+    assert outcome["differences"][1]["current"] == "differs from the policy (2 lines)"
+    assert outcome["operations"] == ["update settings", "update action", "deploy action", "bind action"]
+    assert all(call[1].get("check_mode", True) for call in calls if call[0] != "settings")
+
+
+def test_settings_failure_stops_before_the_action(parts):
+    script, calls = parts
+    script["settings"] = settings_outcome(errors=["idle_session_lifetime: 8d must not exceed session_lifetime"])
+    outcome = enforce()
+    assert outcome["status"] == "failed"
+    assert outcome["errors"] == ["tenant settings: idle_session_lifetime: 8d must not exceed session_lifetime"]
+    assert [c[0] for c in calls] == ["settings"]
+
+
+def test_failed_build_never_reaches_the_binding(parts):
+    script, calls = parts
+    script["action"] = action_outcome(["update"], errors=["the build of the action 'policy' failed"])
+    outcome = enforce()
+    assert outcome["status"] == "failed" and [c[0] for c in calls] == ["settings", "action"]
+    assert outcome["errors"] == ["action: the build of the action 'policy' failed"]
+
+
+def test_check_mode_on_a_fresh_tenant_binds_by_name_and_does_not_refuse(parts):
+    script, calls = parts
+    script["action"] = action_outcome(["create", "deploy"], action_id=None, deployed=None)
+    enforce(check_mode=True)
+    assert calls[2][1]["action"] == "policy"
+
+
+def test_check_mode_counts_a_pending_deploy_as_deployed(parts):
+    script, calls = parts
+    script["action"] = action_outcome(["deploy"], deployed=None)
+    enforce(check_mode=True)
+    assert calls[2][1]["action"]["deployed_version"] == {"number": "pending"}
+
+
+def test_without_code_only_the_settings_are_enforced(parts):
+    outcome = enforce(code=None)
+    assert [c[0] for c in parts[1]] == ["settings"] and outcome["action"] is None

@@ -162,5 +162,6 @@ def main():
     diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
     finish(module, client, result, errors=outcome["errors"], diff=diff)
 
+
 if __name__ == "__main__":
     main()

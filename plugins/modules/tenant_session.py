@@ -169,5 +169,6 @@ def main():
     result = dict(changed=outcome["changed"], changed_fields=outcome["changed_fields"], settings=outcome["settings"])
     finish(module, client, result, errors=outcome["errors"], diff=outcome["diff"])
 
+
 if __name__ == "__main__":
     main()

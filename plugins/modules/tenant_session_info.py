@@ -102,5 +102,6 @@ def main():
     policy = dict((field, value["human"] if isinstance(value, dict) else value) for field, value in settings.items())
     finish(module, client, dict(changed=False, settings=settings, policy=policy))
 
+
 if __name__ == "__main__":
     main()

@@ -7,12 +7,12 @@ PHASES = ("apply", "noop", "check")
 PHASE_NAMES = {"apply": "first apply", "noop": "no-op converge", "check": "drift scan"}
 
 
-
 def _polls(run):
     """Build polls per tenant (worst tenant); results from before the polls count had one deploy re-read."""
     if "polls" in run:
         return run["polls"]["max"]
     return max(run["action_reads"]["max"] - 1, 0)
+
 
 def _runs(results, tool=None, phase=None):
     return [r for r in results["runs"] if (tool is None or r["tool"] == tool) and (phase is None or r["phase"] == phase)]
@@ -57,7 +57,7 @@ def _main_table(results):
              "(max) | writes / tenant | tokens / tenant | peak memory MB (tree / largest process) | load before |",
              "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for run in sorted(results["runs"], key=lambda r: (r["tool"] != "ansible", r.get("forks") or r.get("parallel"),
-                                                     PHASES.index(r["phase"]))):
+                                                      PHASES.index(r["phase"]))):
         lines.append("| %s | %s | %s | %d | %s | %s | %s | %s (%d) | %s | %s | %s / %s | %s |" % (
             "role" if run["tool"] == "ansible" else "deploy-cli", _setting(run), PHASE_NAMES[run["phase"]],
             run["tenants"], _fmt(run["wall_s"], 1), _fmt(run["cpu_s"], 1), _fmt(_per(run, "cpu_s")),
@@ -78,18 +78,18 @@ def _endpoint_table(results):
         best = _best_deploy_cli(results, phase)
         if best:
             columns.append(("deploy-cli %s" % PHASE_NAMES[phase], best))
-    endpoints = sorted(set(e for _, run in columns for e in run["by_endpoint"]),
+    endpoints = sorted(set(e for unused, run in columns for e in run["by_endpoint"]),
                        key=lambda e: (e.split(" ", 1)[1], e))
-    lines = ["| endpoint | " + " | ".join(name for name, _ in columns) + " |",
+    lines = ["| endpoint | " + " | ".join(name for name, unused in columns) + " |",
              "|---|" + "--:|" * len(columns)]
     for e in endpoints:
         cells = []
-        for _, run in columns:
+        for unused, run in columns:
             value = run["by_endpoint"].get(e)
             cells.append(_fmt(value).rstrip("0").rstrip(".") if value else "")
         lines.append("| `%s` | %s |" % (e, " | ".join(cells)))
     lines.append("| **total** | %s |" % " | ".join("**%s**" % _fmt(run["requests"]["avg"]).rstrip("0").rstrip(".")
-                                                  for _, run in columns))
+                                                   for unused, run in columns))
     errors = [(name, run["non_2xx"]) for name, run in columns if run["non_2xx"]]
     return lines, errors
 
@@ -182,7 +182,7 @@ def _scaling(results, extra):
 def _profile_note(results, extra):
     """CPU per tenant of the module alone and of the validate play alone, against the full role."""
     found = {}
-    for _, data in extra:
+    for unused, data in extra:
         for run in _runs(data, "ansible", "noop"):
             playbook = run.get("env", {}).get("BENCH_PLAYBOOK")
             if playbook and len(run["env"]) == 1:
@@ -207,7 +207,7 @@ def _profile_note(results, extra):
 def _fit(results, extra):
     """Least-squares line through the no-op runs of the largest forks setting measured at several sizes."""
     runs = {}
-    for _, data in [("main", results)] + list(extra):
+    for unused, data in [("main", results)] + list(extra):
         if data["meta"]["build_seconds"] >= 20:
             continue
         for run in _runs(data, "ansible", "noop"):
@@ -221,19 +221,19 @@ def _fit(results, extra):
 
     def line(key):
         n = float(len(points))
-        xs = [t for t, _ in points]
-        ys = [r[key] for _, r in points]
+        xs = [t for t, unused in points]
+        ys = [r[key] for unused, r in points]
         mx, my = sum(xs) / n, sum(ys) / n
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
         return my - slope * mx, slope
 
     cpu0, cpu1 = line("cpu_s")
     wall0, wall1 = line("wall_s")
-    loads = ", ".join(_fmt(r["loadavg_before"][0], 1) for _, r in points)
+    loads = ", ".join(_fmt(r["loadavg_before"][0], 1) for unused, r in points)
     return ("No-op converge at forks %d, measured at %s tenants (load %s): CPU ≈ %s + %s × tenants CPU-s, wall ≈ "
             "%s + %s × tenants s (least squares over those runs). The per-tenant slope is the cost; the constant "
             "(the controller's start and the once-per-play report, a few CPU-s) is %s." % (
-                forks, ", ".join(str(t) for t, _ in points), loads, _fmt(cpu0, 1), _fmt(cpu1, 3), _fmt(wall0, 1),
+                forks, ", ".join(str(t) for t, unused in points), loads, _fmt(cpu0, 1), _fmt(cpu1, 3), _fmt(wall0, 1),
                 _fmt(wall1, 3), "lost in the noise of runs made at different loads" if min(cpu0, wall0) < 0
                 else "small"))
 
@@ -254,7 +254,7 @@ def _command(path, meta):
 
 def _memory_note(results, extra):
     rows = {}
-    for _, data in [("main", results)] + list(extra):
+    for unused, data in [("main", results)] + list(extra):
         if data["meta"]["build_seconds"] >= 20:
             continue
         for run in _runs(data, "ansible", "noop"):
@@ -275,7 +275,7 @@ def _memory_note(results, extra):
 
 
 def _pipelining(results, extra):
-    for _, data in extra:
+    for unused, data in extra:
         for run in _runs(data, "ansible", "noop"):
             if run.get("env") == {"ANSIBLE_PIPELINING": "1"}:
                 base = [r for r in _runs(results, "ansible", "noop") if r["forks"] == run["forks"]]
@@ -316,7 +316,7 @@ def render_markdown(loaded):
     add("What a run of the `sessionguard.auth0.session_policy` role costs per tenant, in Management API requests "
         "and in runner time, measured side by side with auth0-deploy-cli on the same emulated tenants. "
         "Generated by `tests/bench/run_bench.py` from `%s`%s; rerun it rather than editing this page."
-        % (main_path, "".join(" and `%s`" % p for p, _ in extra)))
+        % (main_path, "".join(" and `%s`" % p for p, unused in extra)))
     add("")
     add("## How it was measured")
     add("")
@@ -325,7 +325,7 @@ def render_markdown(loaded):
                                    v["auth0_deploy_cli"], meta["date"], _fmt(meta["bench_wall_s"], 0)))
     add("- %d emulated tenants (`tests/emulator`, in the benchmark's process, so its CPU is not counted), %s ms "
         "latency on every request, Action builds take %s s." % (meta["tenants"], _fmt(meta["latency_ms"], 0),
-                                                             _fmt(meta["build_seconds"], 0)))
+                                                                _fmt(meta["build_seconds"], 0)))
     add("- The role: `ansible-playbook sessionguard.auth0.enforce_session_policy` with `session_policy_batches: "
         "['100%']` and the policy of `tests/integration/test_session_policy_role.py` (four lifetimes, cookie "
         "mode, three rules). Three runs per forks setting, each on fresh tenants: **first apply**; **no-op "
@@ -355,7 +355,7 @@ def render_markdown(loaded):
     for path, data in extra:
         add(_command(path, data["meta"]))
     add(".venv/bin/python tests/bench/run_bench.py --render-only %s   # re-render this page"
-        % " ".join([main_path] + [p for p, _ in extra]))
+        % " ".join([main_path] + [p for p, unused in extra]))
     add(".venv/bin/python tests/bench/run_bench.py --quick           # CI: 5 tenants, asserts the request targets")
     add("```")
     add("")
@@ -374,7 +374,7 @@ def render_markdown(loaded):
         add("| run | role CPU-s / tenant | deploy-cli CPU-s / tenant | CPU ratio | role requests / tenant | "
             "deploy-cli requests / tenant | role writes / tenant | deploy-cli writes / tenant | role wall, %d "
             "tenants | deploy-cli wall, %d tenants (projected from %d) |" % (meta["tenants"], meta["tenants"],
-                                                                          meta["deploy_cli_tenants"]))
+                                                                             meta["deploy_cli_tenants"]))
         add("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
         for phase in PHASES:
             r, d = _best_role(results, phase), _best_deploy_cli(results, phase)
@@ -491,7 +491,7 @@ def render_markdown(loaded):
         "measure on your runner. Each fork is a controller worker "
         "process plus, while the module runs, its Python interpreter." % (
             meta["tenants"], ", ".join("%s s at forks %d (load %s)" % (_fmt(r["wall_s"], 1), r["forks"],
-                                                                      _fmt(r["loadavg_before"][0], 1))
+                                                                       _fmt(r["loadavg_before"][0], 1))
                                        for r in noop_by_forks),
             ", ".join("%s MB" % _fmt(r["peak_tree_pss_mb"], 0) for r in noop_by_forks)))
     add("- **Rate limits**: a no-op converge sends 4 requests per tenant, spread over the run; every tenant has "

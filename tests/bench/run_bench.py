@@ -331,7 +331,7 @@ def run_deploy_cli(emu, tenants, directory, parallel, phase):
     outcomes, figures = measured(work)
     stats = request_stats(tenants, figures["started"])
     failed = [(name, text[-1500:]) for name, rc, text in outcomes if rc != 0]
-    drift_found = sum(1 for _, _, text in outcomes if "UPDATE" in text) if phase == "check" else None
+    drift_found = sum(1 for outcome in outcomes if "UPDATE" in outcome[2]) if phase == "check" else None
     result = dict(figures, tool="deploy-cli", phase=phase, parallel=parallel, tenants=len(tenants),
                   rc=1 if failed else 0, drift_found=drift_found, **stats)
     if failed:
@@ -404,7 +404,7 @@ def bench(args):
     results = {"meta": {"tenants": args.tenants, "latency_ms": args.latency_ms, "build_seconds": args.build_seconds,
                         "forks": forks_list, "deploy_cli_parallel": parallel_list,
                         "deploy_cli_tenants": 0 if args.skip_deploy_cli else min(args.deploy_cli_tenants,
-                                                                                  args.tenants),
+                                                                                 args.tenants),
                         "deploy_cli_phases": args.deploy_cli_phases.split(","), "phases": args.phases.split(","),
                         "quick": args.quick, "extra_env": args.ansible_env,
                         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -1,7 +1,7 @@
 """action (with trigger_binding) against the emulator: create, build, deploy, update, failures, delete, secrets."""
 import json
 
-from conftest import connection
+from harness import connection
 
 GOOD = "exports.onExecutePostLogin = async (event, api) => {\n  api.session.setCookieMode('persistent');\n};\n"
 GOOD2 = "exports.onExecutePostLogin = async (event, api) => {\n  api.session.setCookieMode('non-persistent');\n};\n"

@@ -19,7 +19,7 @@ ENTRIES = catalogue.load()
 def test_catalogue_is_large_enough():
     assert len(ENTRIES) >= 40
     assert set(e["target"] for e in ENTRIES) >= {"tenant_session", "tenant_session_info", "management_token",
-                                                  "action", "trigger_binding", "session_policy", "role"}
+                                                 "action", "trigger_binding", "session_policy", "role"}
 
 
 def test_every_bad_input_fails_clearly_and_writes_nothing(tmp_path):

@@ -5,7 +5,7 @@ One emulated tenant per case (scopes are per tenant), every case a task of one p
 """
 import yaml
 
-from conftest import connection
+from harness import connection
 from test_trigger_binding import seed_actions
 
 ACTION = "scoped-action"

@@ -6,7 +6,7 @@ import time
 
 import yaml
 
-from conftest import connection
+from harness import connection
 
 CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"
 CODE2 = "exports.onExecutePostLogin = async (event, api) => { /* v2 */ };\n"

@@ -1,6 +1,4 @@
 """TLS is verified by default, and the bearer token (or the client secret) never leaves the configured domain."""
-import json
-import socket
 import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,7 +7,7 @@ import pytest
 import trustme
 import yaml
 
-from conftest import connection
+from harness import connection
 
 
 def tasks_play(tasks):

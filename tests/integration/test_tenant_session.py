@@ -1,7 +1,7 @@
 """tenant_session and tenant_session_info against the emulator: credentials, check mode, apply, idempotency."""
 import pytest
 
-from conftest import connection
+from harness import connection
 
 PLAY = """
 - hosts: localhost

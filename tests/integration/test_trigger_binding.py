@@ -2,7 +2,7 @@
 import json
 import threading
 
-from conftest import connection, ensure_collection_link, run_playbook
+from harness import connection, ensure_collection_link, run_playbook
 
 TRIGGER = "post-login"
 CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"

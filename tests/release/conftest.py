@@ -11,9 +11,9 @@ import subprocess
 
 import pytest
 
-from release_support import ROOT, harness, tool
+from release_support import ROOT, fixtures, harness, tool
 
-emulator = harness.emulator  # the fixture: emulator(n) starts n tenants, stopped after the test
+emulator = fixtures.emulator  # the fixture: emulator(n) starts n tenants, stopped after the test
 
 
 def clean_env(home):

@@ -6,11 +6,14 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.dirname(sys.executable)
 
-# The integration harness (run_playbook, connection, the emulator fixture), imported, not copied.
-_spec = importlib.util.spec_from_file_location("integration_harness",
+# The integration harness (run_playbook, connection) and its emulator fixture, imported, not copied.
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+import harness  # noqa: E402  pylint: disable=wrong-import-position
+
+_spec = importlib.util.spec_from_file_location("integration_fixtures",
                                                os.path.join(ROOT, "tests", "integration", "conftest.py"))
-harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(harness)
+fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixtures)
 
 
 def tool(name):

@@ -15,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
-from conftest import Emulator, connection, ensure_collection_link, run_playbook  # noqa: E402
+from harness import Emulator, connection, ensure_collection_link, run_playbook  # noqa: E402
 from test_session_policy_role import PLAYBOOK, inventory  # noqa: E402
 
 CATALOGUE = os.path.join(HERE, "bad_inputs.yml")

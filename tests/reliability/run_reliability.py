@@ -22,14 +22,14 @@ import sys
 import tempfile
 import threading
 import time
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
-from conftest import COLLECTIONS, Emulator, ensure_collection_link, run_playbook  # noqa: E402
+from harness import COLLECTIONS, Emulator, ensure_collection_link, run_playbook  # noqa: E402
 from test_session_policy_role import ACTION, PLAYBOOK, POLICY, inventory  # noqa: E402
 from test_trigger_binding import seed_actions  # noqa: E402
 
@@ -232,7 +232,7 @@ def check_tenant(tenant, before, code):
             problems.append("Action PATCH with unrequested fields %s" % sorted(set(body) - ACTION_PATCH_KEYS))
         elif path.endswith("/bindings"):
             sent = [b["ref"]["value"] for b in body.get("bindings", []) if b["ref"]["type"] == "binding_id"]
-            missing = [bid for bid, _ in before["others"] if bid not in sent]
+            missing = [pair[0] for pair in before["others"] if pair[0] not in sent]
             if missing:
                 problems.append("bindings PATCH without other teams' bindings %s" % missing)
     settings = tenant.settings_minutes()
@@ -653,9 +653,9 @@ def main():
     if args.doc != "-":
         open(args.doc, "w").write(render(results) + "\n")
     verdicts = [s["passed"] for s in results["scenarios"]] + [results[k]["passed"] for k in ("bad_input", "security")
-                                                               if k in results]
+                                                              if k in results]
     print("%d/%d parts passed in %.0f s; results in %s" % (sum(verdicts), len(verdicts), results["meta"]["seconds"],
-                                                          args.out))
+                                                           args.out))
     return 0 if all(verdicts) else 1
 
 

@@ -17,6 +17,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 from auth0_emulator import Emulator  # noqa: E402
 
+__all__ = ["COLLECTIONS", "Emulator", "Run", "connection", "ensure_collection_link", "run_playbook"]
+
 
 def ensure_collection_link():
     link = os.path.join(COLLECTIONS, "ansible_collections", "sessionguard", "auth0")

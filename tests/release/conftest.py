@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from release_support import ROOT, fixtures, harness, tool
+from release_support import ROOT, fixtures, tool
 
 emulator = fixtures.emulator  # the fixture: emulator(n) starts n tenants, stopped after the test
 

@@ -15,6 +15,8 @@ _spec = importlib.util.spec_from_file_location("integration_fixtures",
 fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fixtures)
 
+__all__ = ["BIN", "ROOT", "fixtures", "harness", "tool"]
+
 
 def tool(name):
     """A tool of the venv that runs the tests."""

@@ -41,25 +41,14 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 from auth0_emulator import Emulator  # noqa: E402
 
+# The policy of the role's integration tests: four lifetimes, a cookie mode, three rules.
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from test_session_policy_role import POLICY  # noqa: E402  pylint: disable=wrong-import-position
+
 A0DEPLOY = os.path.join(BENCH, "node_modules", ".bin", "a0deploy")
 DOC = os.path.join(ROOT, "docs", "performance.md")
 ACTION = "sessionguard-session-policy"
 
-# The policy of tests/integration/test_session_policy_role.py: four lifetimes, a cookie mode, three rules.
-POLICY = {
-    "session_policy_tenant": {"session_lifetime": "30d", "idle_session_lifetime": "3d",
-                              "ephemeral_session_lifetime": "1d", "idle_ephemeral_session_lifetime": "8h",
-                              "cookie_mode": "persistent"},
-    "session_policy_rules": [
-        {"name": "high-risk logins", "match": {"risk_confidence": ["low"]},
-         "session_lifetime": "8h", "idle_session_lifetime": "30m"},
-        {"name": "trusted organizations", "match": {"organizations": ["org_abc123", "acme-partners"]},
-         "session_lifetime": "30d"},
-        {"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent",
-         "session_lifetime": "1d", "idle_session_lifetime": "8h"},
-    ],
-    "session_policy_default": {"session_lifetime": "7d", "idle_session_lifetime": "1d"},
-}
 # The same tenant settings for deploy-cli, in the hours its tenant.yaml takes.
 DEPLOY_CLI_TENANT = {"session_lifetime": 720, "idle_session_lifetime": 72, "ephemeral_session_lifetime": 24,
                      "idle_ephemeral_session_lifetime": 8, "session_cookie": {"mode": "persistent"}}

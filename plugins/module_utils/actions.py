@@ -43,6 +43,10 @@ def action_path(action_id):
     return "%s/%s" % (ACTIONS_PATH, quote(str(action_id), safe=""))
 
 
+def bindings_path(trigger):
+    return "/api/v2/actions/triggers/%s/bindings" % quote(trigger, safe="")
+
+
 # -- reading ----------------------------------------------------------------------------------
 
 def find_actions(client, name, trigger=None):
@@ -323,8 +327,7 @@ def bound_triggers(client, action):
     """``[(trigger id, display name)]`` where the action is bound, over every page of its triggers' bindings."""
     found = []
     for trigger in sorted(set(t.get("id") for t in action.get("supported_triggers") or [] if t.get("id"))):
-        path = "/api/v2/actions/triggers/%s/bindings" % quote(trigger, safe="")
-        for binding in client.paginate(path, "bindings"):
+        for binding in client.paginate(bindings_path(trigger), "bindings"):
             if ((binding.get("action") or {}).get("id")) == action.get("id"):
                 found.append((trigger, binding.get("display_name")))
     return found

@@ -16,10 +16,8 @@ __metaclass__ = type
 import random
 import time
 
-from ansible.module_utils.six.moves.urllib.parse import quote
-
 from ansible_collections.sessionguard.auth0.plugins.module_utils.actions import (
-    action_path, check_trigger, deployed_number, find_actions)
+    action_path, bindings_path, check_trigger, deployed_number, find_actions)
 from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
 
 WRITE_ATTEMPTS = 5
@@ -30,10 +28,6 @@ SETTLE_SECONDS = 1.0
 
 class BindingFailure(Exception):
     """A refusal with a message the user can act on."""
-
-
-def bindings_path(trigger):
-    return "/api/v2/actions/triggers/%s/bindings" % quote(trigger, safe="")
 
 
 def read_bindings(client, trigger):

@@ -50,9 +50,11 @@ def _action_differences(outcome, name):
 
 
 def _binding_differences(before, after):
-    if before == after:
-        return []
-    return [dict(part="binding", field="bindings", current=before, desired=after)]
+    """The flow's order when it changes, else the display names when they do."""
+    for field, key in (("bindings", "bindings"), ("display_name", "display_names")):
+        if before.get(key) != after.get(key):
+            return [dict(part="binding", field=field, current=before.get(key), desired=after.get(key))]
+    return []
 
 
 def enforce_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
@@ -109,12 +111,10 @@ def enforce_policy(client, desired_settings, action_name, code, runtime, display
                              check_mode=check_mode, sleep=sleep)
     before, after = binding["diff"]["before"], binding["diff"]["after"]
     outcome["operations"].extend("%s action" % operation for operation in binding["operations"])
-    differences = _binding_differences(before.get("bindings"), after.get("bindings"))
-    if differences or before != after:
+    differences = _binding_differences(before, after)
+    if differences:
         outcome["changed"] = True
-        outcome["differences"].extend(differences or [dict(part="binding", field="display_name",
-                                                           current=before.get("display_names"),
-                                                           desired=after.get("display_names"))])
+        outcome["differences"].extend(differences)
         outcome["diff"]["before"]["binding"] = before
         outcome["diff"]["after"]["binding"] = after
     outcome["errors"].extend("binding: %s" % error for error in binding["errors"])

@@ -31,22 +31,21 @@ except ImportError as exc:  # pragma: no cover - exercised only without voluptuo
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils.durations import (
     IDLE_TWINS, LIFETIME_FIELDS, PLAN_LIMITS, DurationError, check_limit, format_minutes, parse_duration)
+from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
+    COOKIE_MODES, DEFAULT_COOKIE_MODE, SETTING_KEYS)
 
 TENANT_PATH = "session_policy_tenant"
 RULES_PATH = "session_policy_rules"
 DEFAULT_PATH = "session_policy_default"
 PLAN_PATH = "plan"
 
-COOKIE_MODES = ("persistent", "non-persistent")
-# A tenant that never set its cookie mode behaves as persistent (Auth0's default).
-ASSUMED_COOKIE_MODE = "persistent"
 RISK_LEVELS = ("low", "medium", "high", "neutral")
 EFFECT_LIFETIMES = ("session_lifetime", "idle_session_lifetime")
 EFFECTS = EFFECT_LIFETIMES + ("cookie_mode",)
 LIST_CONDITIONS = ("organizations", "clients", "connections", "countries", "not_countries", "roles",
                    "risk_confidence")
 CONDITIONS = LIST_CONDITIONS + ("mfa", "app_metadata")
-TENANT_KEYS = LIFETIME_FIELDS + ("cookie_mode",)
+TENANT_KEYS = SETTING_KEYS
 RULE_KEYS = ("name", "match") + EFFECTS
 
 # The tenant setting that caps an Action's lifetime, by the session's cookie mode.
@@ -326,7 +325,7 @@ class _Caps(object):
     def __init__(self, tenant, invalid=()):
         self.tenant = tenant
         self.invalid = frozenset(invalid)  # given but invalid: already reported, so not "missing" too
-        self.tenant_mode = tenant.get("cookie_mode") or ASSUMED_COOKIE_MODE
+        self.tenant_mode = tenant.get("cookie_mode") or DEFAULT_COOKIE_MODE
         self.needed = {}  # tenant field -> (largest minutes asked for, path of the first asker)
         self.errors = []
 

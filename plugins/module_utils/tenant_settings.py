@@ -12,6 +12,8 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils.durations impor
 
 SETTINGS_PATH = "/api/v2/tenants/settings"
 COOKIE_MODES = ("persistent", "non-persistent")
+# Every tenant setting the collection owns, as the modules and the policy name them.
+SETTING_KEYS = LIFETIME_FIELDS + ("cookie_mode",)
 # Auth0 treats a missing or null session_cookie as persistent.
 DEFAULT_COOKIE_MODE = "persistent"
 

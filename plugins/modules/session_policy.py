@@ -122,7 +122,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils.bindings import
 from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
     CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
 from ansible_collections.sessionguard.auth0.plugins.module_utils.policy_rollout import enforce_policy
-from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import parse_desired
+from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import SETTING_KEYS, parse_desired
 
 
 def main():
@@ -140,8 +140,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **CONNECTION_RULES)
     params = module.params
 
-    unknown = sorted(set(params["tenant"]) - set(["session_lifetime", "idle_session_lifetime", "ephemeral_session_lifetime",
-                                                  "idle_ephemeral_session_lifetime", "cookie_mode"]))
+    unknown = sorted(set(params["tenant"]) - set(SETTING_KEYS))
     desired, errors = parse_desired(params["tenant"], params["plan"])
     errors = ["tenant.%s" % error for error in errors]
     if unknown:

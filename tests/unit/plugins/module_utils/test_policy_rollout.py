@@ -101,3 +101,14 @@ def test_check_mode_counts_a_pending_deploy_as_deployed(parts):
 def test_without_code_only_the_settings_are_enforced(parts):
     outcome = enforce(code=None)
     assert [c[0] for c in parts[1]] == ["settings"] and outcome["action"] is None
+
+
+def test_a_renamed_binding_is_a_display_name_difference(parts):
+    script = parts[0]
+    script["binding"] = dict(binding_outcome(operations=["rename"]),
+                             diff=dict(before={"bindings": ["policy"], "display_names": {"policy": "Old"}},
+                                       after={"bindings": ["policy"], "display_names": {"policy": "New"}}))
+    outcome = enforce()
+    assert outcome["status"] == "changed"
+    assert outcome["differences"] == [dict(part="binding", field="display_name", current={"policy": "Old"},
+                                           desired={"policy": "New"})]

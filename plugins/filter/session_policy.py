@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.session_policy import (
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (
     render_action, tenant_settings_values, validate_policy)
 
 _INPUT_KEYS = ("tenant", "rules", "default", "plan")

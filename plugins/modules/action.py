@@ -223,13 +223,11 @@ build_errors:
   sample: ["SyntaxError: Unexpected token '}' (line 3)"]
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.actions import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import (
     DEFAULT_RUNTIME, DEFAULT_TRIGGER_VERSION, UPDATE_SECRETS, ensure_action)
-from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
+from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
 
 
 def read_source(module):
@@ -242,8 +240,7 @@ def read_source(module):
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
+    argument_spec = dict(
         name=dict(type="str", required=True),
         trigger=dict(type="str"),
         trigger_version=dict(type="str", default=DEFAULT_TRIGGER_VERSION),
@@ -265,12 +262,11 @@ def main():
         state=dict(type="str", choices=["present", "absent"], default="present"),
         force=dict(type="bool", default=False),
     )
-    rules = dict(CONNECTION_RULES)
-    rules.update(
+    module = Auth0Module(
+        argument_spec=argument_spec,
         mutually_exclusive=[("code", "src")],
         required_if=[("state", "present", ("trigger",)), ("state", "present", ("code", "src"), True)],
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **rules)
     params = module.params
     if params["build_timeout"] <= 0:
         module.fail_json(msg="build_timeout: must be a number of seconds greater than zero; got %s"
@@ -279,9 +275,8 @@ def main():
     if params["src"] is not None:
         code = read_source(module)
 
-    client = client_from_module(module)
     outcome = ensure_action(
-        client, params["name"], trigger=params["trigger"], code=code, trigger_version=params["trigger_version"],
+        module.client, params["name"], trigger=params["trigger"], code=code, trigger_version=params["trigger_version"],
         runtime=params["runtime"], dependencies=params["dependencies"], secrets=params["secrets"],
         update_secrets=params["update_secrets"], remove_unlisted_secrets=params["remove_unlisted_secrets"],
         deploy=params["deploy"], state=params["state"], force=params["force"],
@@ -298,7 +293,7 @@ def main():
                          after_header="%s (task)" % params["name"]))
     if params["state"] == "absent" and "delete" in outcome["operations"]:
         diff.append(dict(before={"action": params["name"]}, after={}))
-    finish(module, client, result, errors=outcome["errors"], diff=diff)
+    module.finish(result, errors=outcome["errors"], diff=diff)
 
 
 if __name__ == "__main__":

@@ -57,16 +57,14 @@ access_token:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec)
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
 
 
 def main():
-    module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True, **CONNECTION_RULES)
-    client = client_from_module(module)
+    module = Auth0Module()
+    client = module.client
     try:
         token = client.token
     except Auth0Error as exc:

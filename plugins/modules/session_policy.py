@@ -116,28 +116,25 @@ operations:
   sample: ["update settings", "update action", "deploy action", "bind action"]
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.sessionguard.auth0.plugins.module_utils.bindings import BindingFailure, parse_position
-from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
-from ansible_collections.sessionguard.auth0.plugins.module_utils.policy_rollout import enforce_policy
-from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import SETTING_KEYS, parse_desired
+from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME
+from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
+from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import SETTING_KEYS, parse_desired
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
+    module = Auth0Module(argument_spec=dict(
         tenant=dict(type="dict", default={}),
-        plan=dict(type="str", choices=["enterprise", "self_service"], default="enterprise"),
+        plan=dict(type="str", choices=sorted(PLAN_LIMITS), default="enterprise"),
         action_name=dict(type="str", default="sessionguard-session-policy"),
         code=dict(type="str"),
-        runtime=dict(type="str", default="node22"),
+        runtime=dict(type="str", default=DEFAULT_RUNTIME),
         display_name=dict(type="str"),
         position=dict(type="str", default="last"),
         build_timeout=dict(type="int", default=120),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **CONNECTION_RULES)
+    ))
     params = module.params
 
     unknown = sorted(set(params["tenant"]) - set(SETTING_KEYS))
@@ -151,15 +148,13 @@ def main():
         parse_position(params["position"])
     except BindingFailure as exc:
         errors.append(str(exc))
-    if errors:
-        module.fail_json(msg="; ".join(errors), changed=False)
+    module.fail_on(errors)
 
-    client = client_from_module(module)
-    outcome = enforce_policy(client, desired, params["action_name"], params["code"], params["runtime"],
-                             params["display_name"], params["position"], params["build_timeout"], module.check_mode)
+    outcome = ensure_policy(module.client, desired, params["action_name"], params["code"], params["runtime"],
+                            params["display_name"], params["position"], params["build_timeout"], module.check_mode)
     result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations"))
     diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
-    finish(module, client, result, errors=outcome["errors"], diff=diff)
+    module.finish(result, errors=outcome["errors"], diff=diff)
 
 
 if __name__ == "__main__":

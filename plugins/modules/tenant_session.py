@@ -139,35 +139,30 @@ changed_fields:
   sample: ["session_lifetime", "cookie_mode"]
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
-from ansible_collections.sessionguard.auth0.plugins.module_utils.durations import LIFETIME_FIELDS
-from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
-    COOKIE_MODES, enforce, parse_desired)
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import LIFETIME_FIELDS, PLAN_LIMITS
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+    COOKIE_MODES, ensure_settings, parse_desired)
 
 
 def main():
-    argument_spec = connection_argument_spec()
+    argument_spec = dict((field, dict(type="raw")) for field in LIFETIME_FIELDS)
     argument_spec.update(dict((field, dict(type="raw")) for field in LIFETIME_FIELDS))
     argument_spec.update(
         cookie_mode=dict(type="str", choices=list(COOKIE_MODES)),
-        plan=dict(type="str", choices=["enterprise", "self_service"], default="enterprise"),
+        plan=dict(type="str", choices=sorted(PLAN_LIMITS), default="enterprise"),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **CONNECTION_RULES)
+    module = Auth0Module(argument_spec=argument_spec)
 
     desired, errors = parse_desired(module.params, module.params["plan"])
-    if errors:
-        module.fail_json(msg="; ".join(errors), changed=False)
-    client = client_from_module(module)
+    module.fail_on(errors)
     try:
-        outcome = enforce(client, desired, module.check_mode)
+        outcome = ensure_settings(module.client, desired, module.check_mode)
     except Auth0Error as exc:
-        finish(module, client, dict(changed=False), errors=[str(exc)])
+        module.finish(dict(changed=False), errors=[str(exc)])
     result = dict(changed=outcome["changed"], changed_fields=outcome["changed_fields"], settings=outcome["settings"])
-    finish(module, client, result, errors=outcome["errors"], diff=outcome["diff"])
+    module.finish(result, errors=outcome["errors"], diff=outcome["diff"])
 
 
 if __name__ == "__main__":

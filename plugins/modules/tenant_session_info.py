@@ -82,25 +82,21 @@ policy:
            "idle_ephemeral_session_lifetime": "1d", "cookie_mode": "persistent"}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
-from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
-    SETTINGS_PATH, current_from_api, describe)
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+    SETTINGS_PATH, current_from_api, as_result)
 
 
 def main():
-    module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True, **CONNECTION_RULES)
-    client = client_from_module(module)
+    module = Auth0Module()
     try:
-        current = current_from_api(client.get(SETTINGS_PATH) or {})
+        current = current_from_api(module.client.get(SETTINGS_PATH) or {})
     except Auth0Error as exc:
-        finish(module, client, dict(changed=False), errors=[str(exc)])
-    settings = describe(current)
+        module.finish(dict(changed=False), errors=[str(exc)])
+    settings = as_result(current)
     policy = dict((field, value["human"] if isinstance(value, dict) else value) for field, value in settings.items())
-    finish(module, client, dict(changed=False, settings=settings, policy=policy))
+    module.finish(dict(changed=False, settings=settings, policy=policy))
 
 
 if __name__ == "__main__":

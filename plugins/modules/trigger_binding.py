@@ -150,16 +150,12 @@ writes:
   sample: 1
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.sessionguard.auth0.plugins.module_utils.bindings import ensure_binding
-from ansible_collections.sessionguard.auth0.plugins.module_utils.connection import (
-    CONNECTION_RULES, client_from_module, connection_argument_spec, finish)
+from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
+from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
 
 
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
+    argument_spec = dict(
         trigger=dict(type="str", required=True),
         action=dict(type="str"),
         display_name=dict(type="str"),
@@ -170,20 +166,18 @@ def main():
         )),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
-    rules = dict(CONNECTION_RULES)
-    rules.update(
+    module = Auth0Module(
+        argument_spec=argument_spec,
         mutually_exclusive=[("action", "bindings"), ("display_name", "bindings")],
-        required_one_of=rules["required_one_of"] + [("action", "bindings")],
+        required_one_of=[("action", "bindings")],
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **rules)
     params = module.params
     if params["bindings"] is not None and params["position"] != "last":
         module.fail_json(msg="parameters are mutually exclusive: position|bindings", changed=False)
     if params["bindings"] is not None and params["state"] == "absent":
         module.fail_json(msg="bindings: only with state present; bindings: [] removes every binding", changed=False)
 
-    client = client_from_module(module)
-    outcome = ensure_binding(client, params["trigger"], action=params["action"], display_name=params["display_name"],
+    outcome = ensure_binding(module.client, params["trigger"], action=params["action"], display_name=params["display_name"],
                              position=params["position"], bindings=params["bindings"], state=params["state"],
                              check_mode=module.check_mode)
     for warning in outcome["warnings"]:
@@ -192,7 +186,7 @@ def main():
                   writes=outcome["writes"])
     diff = dict(outcome["diff"], before_header="%s bindings" % params["trigger"],
                 after_header="%s bindings" % params["trigger"])
-    finish(module, client, result, errors=outcome["errors"], diff=diff)
+    module.finish(result, errors=outcome["errors"], diff=diff)
 
 
 if __name__ == "__main__":

@@ -416,11 +416,11 @@ def render_markdown(loaded):
             "the Action confirming the deployed version (`GET actions/{id}` after the deploy, counted above with the "
             "polls' endpoint), the bindings read, the bindings PATCH, and a second bindings read about "
             "`SETTLE_SECONDS` (1 s + jitter) after the PATCH that guards against a concurrent writer "
-            "(`plugins/module_utils/bindings.py`). The deploy answer already carries the new version "
+            "(`plugins/module_utils/_bindings.py`). The deploy answer already carries the new version "
             "(`deployed: true`, `number`), so the confirmation read could be dropped; with it and the settle read "
             "gone, a first apply would be 8 requests plus polls, and 1 s shorter per tenant.")
         add("")
-        add("Build polls are spaced 1, 2, 3, 4, 5, 5 ... s (`POLL_CAP` in `plugins/module_utils/actions.py`): "
+        add("Build polls are spaced 1, 2, 3, 4, 5, 5 ... s (`POLL_CAP` in `plugins/module_utils/_actions.py`): "
             "a 30-second build costs 8 polls, as measured. Doubling spacing capped at 8 s (1, 2, 4, 8, 8 ...) "
             "would poll at 1, 3, 7, 15, 23 and 31 s by that schedule: 6 polls, at most 8 s late.")
         add("")

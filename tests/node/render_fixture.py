@@ -26,7 +26,7 @@ if not os.path.exists(LINK):
     os.symlink(ROOT, LINK)
 sys.path.insert(0, COLLECTIONS)
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.session_policy import (  # noqa: E402
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (  # noqa: E402
     render_action, validate_policy)
 
 TENANT = {

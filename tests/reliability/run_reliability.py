@@ -36,7 +36,7 @@ from test_trigger_binding import seed_actions  # noqa: E402
 import catalogue  # noqa: E402
 
 sys.path.insert(0, COLLECTIONS)
-from ansible_collections.sessionguard.auth0.plugins.module_utils.session_policy import (  # noqa: E402
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (  # noqa: E402
     render_action, validate_policy)
 
 DOC = os.path.join(ROOT, "docs", "reliability.md")

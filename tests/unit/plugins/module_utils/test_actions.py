@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import actions as A
-from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Client, Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _actions as A
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client, Auth0Error
 
 CODE = "exports.onExecutePostLogin = async () => {};\n"
 CODE2 = "exports.onExecutePostLogin = async (event, api) => {\n  api.access.deny('no');\n};\n"

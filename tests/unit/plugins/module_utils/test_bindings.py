@@ -3,9 +3,9 @@ import random
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import bindings as B
-from ansible_collections.sessionguard.auth0.plugins.module_utils.actions import ACTIONS_PATH
-from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Client, Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _bindings as B
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ACTIONS_PATH
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client, Auth0Error
 
 PATH = B.bindings_path("post-login")
 

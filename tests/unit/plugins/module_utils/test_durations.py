@@ -1,6 +1,6 @@
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.durations import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     DurationError, check_limit, format_minutes, hours_to_minutes, parse_duration)
 
 

@@ -1,7 +1,7 @@
 """The composition of settings, Action and binding: order, stopping at failures, statuses, differences."""
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import policy_rollout as P
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _policy_rollout as P
 
 
 def settings_outcome(changed_fields=(), errors=()):
@@ -35,14 +35,14 @@ def parts(monkeypatch):
             return script[name]
         return run
 
-    monkeypatch.setattr(P, "enforce", fake("settings"))
+    monkeypatch.setattr(P, "ensure_settings", fake("settings"))
     monkeypatch.setattr(P, "ensure_action", fake("action"))
     monkeypatch.setattr(P, "ensure_binding", fake("binding"))
     return script, calls
 
 
 def enforce(check_mode=False, code="code"):
-    return P.enforce_policy(None, {}, "policy", code, "node22", None, "last", 60, check_mode)
+    return P.ensure_policy(None, {}, "policy", code, "node22", None, "last", 60, check_mode)
 
 
 def test_compliant_tenant(parts):

@@ -1,5 +1,5 @@
-from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
-    check_idle_within_absolute, compare, current_from_api, enforce, parse_desired)
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+    check_idle_within_absolute, compare, current_from_api, ensure_settings, parse_desired)
 
 
 class FakeClient(object):
@@ -67,7 +67,7 @@ def test_all_input_errors_reported_together():
 def test_enforce_check_mode_reads_only():
     client = FakeClient(dict(TENANT))
     desired, unused = parse_desired({"session_lifetime": "4d"}, "enterprise")
-    outcome = enforce(client, desired, check_mode=True)
+    outcome = ensure_settings(client, desired, check_mode=True)
     assert outcome["changed"] and outcome["settings"]["session_lifetime"] == {"minutes": 5760, "human": "4d"}
     assert [c[0] for c in client.calls] == ["GET"]
 
@@ -75,12 +75,12 @@ def test_enforce_check_mode_reads_only():
 def test_enforce_writes_once_then_converges():
     client = FakeClient(dict(TENANT))
     desired, unused = parse_desired({"session_lifetime": "4d", "idle_ephemeral_session_lifetime": 5 / 60.0}, "enterprise")
-    first = enforce(client, desired, check_mode=False)
+    first = ensure_settings(client, desired, check_mode=False)
     assert first["changed"] and not first["errors"]
     assert client.calls[1] == ("PATCH", "/api/v2/tenants/settings",
                                {"session_lifetime_in_minutes": 5760, "idle_ephemeral_session_lifetime_in_minutes": 5})
     client.calls = []
-    second = enforce(client, desired, check_mode=False)
+    second = ensure_settings(client, desired, check_mode=False)
     assert not second["changed"] and [c[0] for c in client.calls] == ["GET"]
 
 
@@ -91,5 +91,5 @@ def test_enforce_reports_a_silent_cap():
             result["session_lifetime"] = 720
             return result
     desired, unused = parse_desired({"session_lifetime": "60d"}, "enterprise")
-    outcome = enforce(CappingClient(dict(TENANT)), desired, check_mode=False)
+    outcome = ensure_settings(CappingClient(dict(TENANT)), desired, check_mode=False)
     assert outcome["errors"] == ["session_lifetime: sent 60d, the tenant stored 30d"]

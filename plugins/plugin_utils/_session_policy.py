@@ -10,6 +10,8 @@ JSON data read by fixed logic, so no policy value is ever spliced into JavaScrip
 ``tenant_settings_values`` gives the tenant part in the form ``tenant_settings.parse_desired`` takes.
 
 See docs/policy.md for the format and the reasons behind each check.
+
+Collection-internal: not a public API; names and signatures may change in any release.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,9 +31,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without voluptuo
     HAS_VOLUPTUOUS = False
     VOLUPTUOUS_IMPORT_ERROR = exc
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.durations import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     IDLE_TWINS, LIFETIME_FIELDS, PLAN_LIMITS, DurationError, check_limit, format_minutes, parse_duration)
-from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
     COOKIE_MODES, DEFAULT_COOKIE_MODE, SETTING_KEYS)
 
 TENANT_PATH = "session_policy_tenant"

@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: sessionguard maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Desired versus current tenant session settings, compared once for check mode and real runs alike."""
+"""Desired versus current tenant session settings, compared once for check mode and real runs alike.
+Collection-internal: not a public API; names and signatures may change in any release.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.durations import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     IDLE_TWINS, LIFETIME_FIELDS, DurationError, check_limit, format_minutes, hours_to_minutes, parse_duration)
 
 SETTINGS_PATH = "/api/v2/tenants/settings"
@@ -111,7 +113,7 @@ def not_applied(desired, stored):
             for field, value in sorted(desired.items()) if stored.get(field) != value]
 
 
-def describe(settings):
+def as_result(settings):
     """Result form: minutes and a human string per lifetime, plus the cookie mode."""
     described = {}
     for field in LIFETIME_FIELDS:
@@ -121,7 +123,7 @@ def describe(settings):
     return described
 
 
-def enforce(client, desired, check_mode):
+def ensure_settings(client, desired, check_mode):
     """Read once, validate against the tenant, write once if needed.
 
     Returns ``dict(changed, changed_fields, settings, diff, errors)``. Errors found before the write
@@ -131,7 +133,7 @@ def enforce(client, desired, check_mode):
     current = current_from_api(body)
     errors = check_idle_within_absolute(desired, current)
     if errors:
-        return dict(changed=False, changed_fields=[], settings=describe(current),
+        return dict(changed=False, changed_fields=[], settings=as_result(current),
                     diff=dict(before={}, after={}), errors=errors)
     patch, before, after, changed = compare(desired, current)
     final = apply_to(current, desired)
@@ -140,5 +142,5 @@ def enforce(client, desired, check_mode):
         stored = current_from_api(client.patch(SETTINGS_PATH, patch, idempotent=True) or {})
         errors = not_applied(desired, stored)
         final = stored
-    return dict(changed=bool(patch), changed_fields=changed, settings=describe(final),
+    return dict(changed=bool(patch), changed_fields=changed, settings=as_result(final),
                 diff=dict(before=before, after=after), errors=errors)

@@ -5,6 +5,8 @@
 
 It knows nothing about Ansible: it takes plain values, so unit tests drive it with a fake
 transport and no network.
+
+Collection-internal: not a public API; names and signatures may change in any release.
 """
 
 from __future__ import absolute_import, division, print_function

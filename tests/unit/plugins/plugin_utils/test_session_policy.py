@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import session_policy as sp
-from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import parse_desired
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _session_policy as sp
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import parse_desired
 
 TENANT = {
     "session_lifetime": "30d",

@@ -5,6 +5,8 @@
 
 The three parts run in that order and stop at the first failure, so a tenant is never left with
 a binding to an Action that failed to build, and the previously deployed version stays bound.
+
+Collection-internal: not a public API; names and signatures may change in any release.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,10 +15,10 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.actions import ensure_action
-from ansible_collections.sessionguard.auth0.plugins.module_utils.bindings import ensure_binding
-from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils.tenant_settings import enforce
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
+from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import ensure_settings
 
 TRIGGER = "post-login"
 
@@ -57,7 +59,7 @@ def _binding_differences(before, after):
     return []
 
 
-def enforce_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
+def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
                    check_mode, sleep=time.sleep, clock=time.monotonic):
     """Enforce settings, Action and binding; return one outcome with every difference.
 
@@ -67,7 +69,7 @@ def enforce_policy(client, desired_settings, action_name, code, runtime, display
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
                    diff=dict(before={}, after={}), code_diff="", errors=[])
     try:
-        settings = enforce(client, desired_settings, check_mode)
+        settings = ensure_settings(client, desired_settings, check_mode)
     except Auth0Error as exc:
         outcome["errors"].append("tenant settings: %s" % exc)
         return _finish(outcome, check_mode)
@@ -97,13 +99,13 @@ def enforce_policy(client, desired_settings, action_name, code, runtime, display
         outcome["errors"].extend("action: %s" % error for error in action["errors"])
         return _finish(outcome, check_mode)
 
-    summary = action["action"]
-    number = summary.get("deployed_version")
+    deployed = action["action"]
+    number = deployed.get("deployed_version")
     if check_mode and "deploy" in action["operations"] and not number:
         # The real run deploys before it binds, so check mode must not refuse as "never deployed".
         number = "pending"
     # In the API's shape, so ensure_binding need not look the action up again.
-    target = dict(id=summary.get("id"), name=summary.get("name"), deployed_version=dict(number=number))
+    target = dict(id=deployed.get("id"), name=deployed.get("name"), deployed_version=dict(number=number))
     if not target["id"]:
         # Check mode on a tenant without the Action: ensure_binding predicts the binding by name.
         target = action_name

@@ -7,6 +7,8 @@
 the other bindings back (by binding id, in their order), then reads the list again: when another
 writer's PATCH crossed ours and dropped our change, the plan is made again over what is there now
 and written again, a bounded number of times.  No Ansible here: plain values in, outcome dict out.
+
+Collection-internal: not a public API; names and signatures may change in any release.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,9 +18,9 @@ __metaclass__ = type
 import random
 import time
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.actions import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import (
     action_path, bindings_path, check_trigger, deployed_number, find_actions)
-from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 
 WRITE_ATTEMPTS = 5
 BINDINGS_PER_PAGE = 50
@@ -148,7 +150,7 @@ def names(bindings):
     return [b["action_name"] or b["action_id"] for b in bindings]
 
 
-def describe(bindings):
+def as_result(bindings):
     return [dict(action=b["action_name"], action_id=b["action_id"], display_name=b["display_name"], id=b.get("id"))
             for b in bindings]
 
@@ -238,7 +240,7 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
                     target = lookup()
                 except BindingFailure:
                     # Nothing of that name exists, so nothing of that name can be bound: already absent.
-                    outcome["bindings"] = describe(read_bindings(client, trigger))
+                    outcome["bindings"] = as_result(read_bindings(client, trigger))
                     return outcome
             else:
                 target = usable(action_ref, lookup)
@@ -259,12 +261,12 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
         current = read_bindings(client, trigger)
         first = current
         wanted = plan(current)
-        outcome["bindings"] = describe(current)
+        outcome["bindings"] = as_result(current)
         if same(current, wanted):
             return outcome
         if operation is None:
             operation = _single_operation(current, wanted, target["id"])
-        outcome.update(changed=True, operations=[operation], bindings=describe(wanted),
+        outcome.update(changed=True, operations=[operation], bindings=as_result(wanted),
                        diff=dict(before=_diff_side(first), after=_diff_side(wanted)))
         if check_mode:
             return outcome
@@ -297,7 +299,7 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
         else:
             raise BindingFailure("the bindings of %s kept changing while this task wrote them (%d attempts); another "
                                  "writer is changing them at the same time, run again" % (trigger, attempts))
-        outcome.update(bindings=describe(current), diff=dict(before=_diff_side(first), after=_diff_side(current)),
+        outcome.update(bindings=as_result(current), diff=dict(before=_diff_side(first), after=_diff_side(current)),
                        changed=outcome["writes"] > 0)
         return outcome
     except (Auth0Error, BindingFailure) as exc:

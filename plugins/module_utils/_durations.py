@@ -6,6 +6,8 @@
 Auth0 returns lifetimes as (possibly fractional) hours but only accepts integer hours or the
 ``*_in_minutes`` twins, and its Dashboard shows minutes. Keeping whole minutes everywhere inside
 the collection is the only representation that round-trips through all three without drift.
+
+Collection-internal: not a public API; names and signatures may change in any release.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -6,6 +6,8 @@
 Nothing here knows about Ansible: every function takes the one API client and plain values, so a
 composite module can call :func:`ensure_action` with the client (and token) it already holds.
 Desired and current state are compared once, in :func:`plan_action`, for check mode and real runs.
+
+Collection-internal: not a public API; names and signatures may change in any release.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,7 +20,7 @@ import time
 
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils.api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 
 ACTIONS_PATH = "/api/v2/actions/actions"
 TRIGGER_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -95,7 +97,7 @@ def build_errors(client, action):
     return seen or ["the build failed and Auth0 gave no reason"]
 
 
-def summary(action):
+def as_result(action):
     """The result form of an action; never holds a secret value (the API never returns one)."""
     action = action or {}
     return dict(id=action.get("id"), name=action.get("name"), status=action.get("status"),
@@ -355,7 +357,7 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
     other than code; ``code_diff`` a unified diff of the code.  A non-empty ``errors`` means the task
     failed; ``changed`` then says whether anything was written before the failure.
     """
-    outcome = dict(changed=False, operations=[], action=summary(None), changed_fields=[],
+    outcome = dict(changed=False, operations=[], action=as_result(None), changed_fields=[],
                    diff=dict(before={}, after={}), code_diff="", build_errors=[], errors=[])
     done = []
     desired = dict(name=name, trigger=trigger, trigger_version=trigger_version, code=code, runtime=runtime,
@@ -375,11 +377,11 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
         plan = plan_action(desired, current)
         if plan["refusal"]:
             outcome["errors"] = [plan["refusal"]]
-            outcome["action"] = summary(current)
+            outcome["action"] = as_result(current)
             return outcome
         outcome.update(operations=list(plan["operations"]), changed_fields=plan["changed_fields"],
                        diff=dict(before=plan["before"], after=plan["after"]), code_diff=plan["code_diff"],
-                       changed=bool(plan["operations"]), action=summary(current or {"name": name}))
+                       changed=bool(plan["operations"]), action=as_result(current or {"name": name}))
         if check_mode:
             return outcome
 
@@ -390,10 +392,10 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
         elif "update" in plan["operations"]:
             action = client.patch(action_path(current["id"]), plan["body"], idempotent=True) or current
             done.append("update")
-        outcome["action"] = summary(action)
+        outcome["action"] = as_result(action)
         if "deploy" in plan["operations"]:
             action = wait_for_build(client, action, build_timeout, sleep=sleep, clock=clock)[0]
-            outcome["action"] = summary(action)
+            outcome["action"] = as_result(action)
             if action.get("status") == "failed":
                 outcome["build_errors"] = build_errors(client, action)
                 outcome["errors"] = ["the build of the action '%s' failed, so it was not deployed%s: %s"
@@ -403,7 +405,7 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
                 return outcome
             action = deploy_action(client, action, sleep=sleep, clock=clock)
             done.append("deploy")
-            outcome["action"] = summary(action)
+            outcome["action"] = as_result(action)
         return outcome
     except (Auth0Error, ActionFailure) as exc:
         outcome["errors"].append(str(exc))
@@ -418,7 +420,7 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
 def _ensure_absent(client, name, current, force, check_mode, outcome, done):
     if current is None:
         return outcome
-    outcome["action"] = summary(current)
+    outcome["action"] = as_result(current)
     if not force:
         bound = bound_triggers(client, current)
         if bound:

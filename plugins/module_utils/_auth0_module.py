@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: sessionguard maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The base every module of this collection uses: connection options, the client, the result.
+
+Collection-internal: not a public API; names and signatures may change in any release.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import (
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Auth0Client, validate_domain)
+
+CONNECTION_OPTIONS = ("domain", "client_id", "client_secret", "token", "audience",
+                      "validate_certs", "ca_path", "timeout", "retries", "max_retry_wait")
+
+
+def connection_argument_spec():
+    return dict(
+        domain=dict(type="str", required=True, fallback=(env_fallback, ["AUTH0_DOMAIN"])),
+        client_id=dict(type="str", fallback=(env_fallback, ["AUTH0_CLIENT_ID"])),
+        client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AUTH0_CLIENT_SECRET"])),
+        token=dict(type="str", no_log=True, fallback=(env_fallback, ["AUTH0_TOKEN"])),
+        audience=dict(type="str", fallback=(env_fallback, ["AUTH0_AUDIENCE"])),
+        validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["AUTH0_VALIDATE_CERTS"])),
+        ca_path=dict(type="path", fallback=(env_fallback, ["AUTH0_CA_PATH"])),
+        timeout=dict(type="int", default=30, fallback=(env_fallback, ["AUTH0_TIMEOUT"])),
+        retries=dict(type="int", default=5, fallback=(env_fallback, ["AUTH0_RETRIES"])),
+        max_retry_wait=dict(type="int", default=60, fallback=(env_fallback, ["AUTH0_MAX_RETRY_WAIT"])),
+    )
+
+
+CONNECTION_RULES = dict(
+    required_one_of=[("token", "client_id")],
+    required_together=[("client_id", "client_secret")],
+)
+
+
+def check_connection_params(params):
+    """Errors in the connection options that the argument spec cannot express, one per line."""
+    errors = []
+    problem = validate_domain(params.get("domain"))
+    if problem:
+        errors.append("domain: %s" % problem)
+    if params.get("token") and params.get("client_id"):
+        errors.append("token, client_id: give either a Management API token or client_id and client_secret, not both")
+    if params.get("timeout") is not None and params["timeout"] <= 0:
+        errors.append("timeout: must be a number of seconds greater than zero; got %s" % params["timeout"])
+    for name in ("retries", "max_retry_wait"):
+        if params.get(name) is not None and params[name] < 0:
+            errors.append("%s: must be zero or more; got %s" % (name, params[name]))
+    if params.get("audience") is not None and not str(params["audience"]).startswith("https://"):
+        errors.append("audience: must be the Management API identifier, https://<canonical domain>/api/v2/")
+    return errors
+
+
+def _merged_rules(rules):
+    """The connection rules plus a module's own; its ``required_one_of`` adds to ours."""
+    merged = dict(CONNECTION_RULES)
+    for key, value in (rules or {}).items():
+        merged[key] = list(merged.get(key, [])) + list(value) if key in CONNECTION_RULES else value
+    return merged
+
+
+class Auth0Module(AnsibleModule):
+    """An ``AnsibleModule`` with the connection options, one lazily built client and one way to end.
+
+    ``argument_spec`` holds the module's own options only; the connection options are added.
+    """
+
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec or {})
+        rules = dict((key, kwargs.pop(key)) for key in list(kwargs)
+                     if key in ("required_one_of", "required_together", "mutually_exclusive", "required_if"))
+        kwargs.setdefault("supports_check_mode", True)
+        super(Auth0Module, self).__init__(argument_spec=spec, **dict(kwargs, **_merged_rules(rules)))
+        self._client = None
+
+    @property
+    def client(self):
+        """The one client of this run; fails the module on bad connection options."""
+        if self._client is None:
+            if not HAS_REQUESTS:
+                self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+            errors = check_connection_params(self.params)
+            if errors:
+                self.fail_json(msg="; ".join(errors), changed=False)
+            if not self.params["validate_certs"]:
+                self.warn("validate_certs is false: the TLS certificate of %s is not verified, so the credentials "
+                          "could be sent to an impostor. Use ca_path for a private CA instead."
+                          % self.params["domain"])
+            self._client = Auth0Client(**dict((name, self.params[name]) for name in CONNECTION_OPTIONS))
+        return self._client
+
+    def fail_on(self, errors):
+        """Stop before any request when the task's own options are wrong."""
+        if errors:
+            self.fail_json(msg="; ".join(errors), changed=False)
+
+    def finish(self, result, errors=(), diff=None):
+        """End the run: mask tokens the client fetched, add ``diff`` in --diff mode, fail on errors."""
+        if self._client is not None:
+            # A fetched token is not an option, so Ansible does not know to mask it.
+            for value in self._client.secrets():
+                self.no_log_values.add(value)
+        if diff is not None and self._diff:
+            result["diff"] = diff
+        if errors:
+            self.fail_json(msg="; ".join(errors), **result)
+        self.exit_json(**result)

@@ -36,8 +36,9 @@ from test_trigger_binding import seed_actions  # noqa: E402
 import catalogue  # noqa: E402
 
 sys.path.insert(0, COLLECTIONS)
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (  # noqa: E402
-    render_action, validate_policy)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action  # noqa: E402
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import (  # noqa: E402
+    validate_policy)
 
 DOC = os.path.join(ROOT, "docs", "reliability.md")
 OTHERS = ["team-audit", "team-geo"]

@@ -28,7 +28,8 @@ def test_create_validation(api):
     assert r.status_code == 409 and r.json()["error"] == "Conflict"
 
 
-def test_syntax_error_fails_build(api):
+def test_syntax_error_fails_build_when_checked(api):
+    api.t.set_faults(check_syntax=True)
     a = api.create_action("broken", code="exports.onExecutePostLogin = async (event, api) => { foo(;")
     built = api.wait_built(a["id"])
     assert built["status"] == "failed"
@@ -59,7 +60,7 @@ def test_deploy_lifecycle(api):
     assert r.status_code == 200
     v1 = r.json()
     # Recorded answer: deployed false and the action summary as it was before the deploy.
-    assert v1["number"] == 1 and v1["deployed"] is False and v1["action_id"] == a["id"]
+    assert v1["number"] == 1 and v1["deployed"] is False and v1["action"]["id"] == a["id"]
     assert v1["action"]["all_changes_deployed"] is False and "built_at" not in v1
     got = api.get("/actions/actions/" + a["id"]).json()
     assert got["all_changes_deployed"] is True and got["deployed_version"]["number"] == 1
@@ -133,4 +134,10 @@ def test_builds_take_build_seconds(api):
     a = api.create_action("slow")
     time.sleep(0.15)
     assert api.get("/actions/actions/" + a["id"]).json()["status"] == "building"
+    assert api.wait_built(a["id"])["status"] == "built"
+
+
+def test_syntax_errors_build_unless_checked(api):
+    # Recorded: real Auth0 built code ending in `};"` (auth0-recorded TestAccAction).
+    a = api.create_action("lenient", code="exports.onExecutePostLogin = async (event, api) => {};\"\n")
     assert api.wait_built(a["id"])["status"] == "built"

@@ -122,6 +122,11 @@ class ActionStore:
         if errors:
             self._finish(action, gen, errors)
             return
+        if not self.tenant.knobs.get("check_syntax"):
+            # Real Auth0 built a draft with a syntax error (auth0-recorded TestAccAction, the code
+            # ends in `};"`), so a syntax check is opt-in.
+            self._finish(action, gen, [])
+            return
         code = action.code
         lock = self.tenant.lock
 
@@ -261,7 +266,6 @@ class ActionStore:
             v["deployed"] = False
         version = {
             "id": new_uuid(self.tenant.id_rng),
-            "action_id": action.id,
             "code": action.code,
             "dependencies": copy.deepcopy(action.dependencies),
             "runtime": action.runtime,

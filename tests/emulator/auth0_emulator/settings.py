@@ -43,6 +43,8 @@ KNOWN_FLAGS = {
     "remove_alg_from_jwks", "improved_signup_bot_detection_in_classic",
     "genai_trial", "custom_domains_provisioning", "allow_changing_enable_sso",
     "universal_login", "new_universal_login_experience_enabled",
+    # Sent to and accepted by a real tenant (auth0-recorded TestAccTenant_Main).
+    "use_scope_descriptions_for_consent",
 }
 
 # Top-level properties accepted by PATCH (besides lifetimes, twins, session_cookie),

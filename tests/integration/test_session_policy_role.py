@@ -1,9 +1,32 @@
-"""The session_policy role and the enforce_session_policy playbook across several emulated tenants."""
+"""The session_policy role and the enforce_session_policy playbook across several emulated tenants.
+
+Every test runs twice: with the session_policy action plugin (in the controller's worker, the
+default) and with the module in its own interpreter (``sessionguard_auth0_run_as_module``).
+"""
+import functools
 import json
 
 import pytest
 
 from harness import ACTION, PLAYBOOK, POLICY, inventory
+
+
+@pytest.fixture(params=["action plugin", "module"])
+def execution(request):
+    return request.param
+
+
+@pytest.fixture
+def playbook(execution, playbook):
+    """The harness runner, with the task run in the worker or as a module (as an extra var: it wins)."""
+    if execution == "action plugin":
+        return playbook
+
+    @functools.wraps(playbook)
+    def run(*args, **kwargs):
+        kwargs["extra_vars"] = dict(kwargs.get("extra_vars") or {}, sessionguard_auth0_run_as_module=True)
+        return playbook(*args, **kwargs)
+    return run
 
 
 def report(tmp_path):
@@ -140,10 +163,12 @@ def test_host_vars_override_group_policy(playbook, emulator, tmp_path):
     assert emu.tenant("tenant2").settings_minutes()["idle_session_lifetime"] == 2880
 
 
-def test_secrets_never_in_verbose_role_output(playbook, emulator, tmp_path):
+def test_secrets_never_in_verbose_role_output(playbook, emulator, tmp_path, execution):
     emu = emulator(2)
     run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu), verbosity=3, diff=True)
     assert run.rc == 0, run
+    # -vvv shows the module's AnsiballZ file only when the module ran in an interpreter of its own.
+    assert ("AnsiballZ_session_policy.py" in run.output) == (execution == "module")
     for tenant in emu.tenants:
         for secret in [tenant.client_secret] + tenant.issued_tokens():
             assert secret not in run.output

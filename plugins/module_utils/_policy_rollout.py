@@ -17,7 +17,6 @@ import time
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import ensure_settings
 
 TRIGGER = "post-login"
@@ -68,11 +67,7 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
                    diff=dict(before={}, after={}), code_diff="", errors=[])
-    try:
-        settings = ensure_settings(client, desired_settings, check_mode)
-    except Auth0Error as exc:
-        outcome["errors"].append("tenant settings: %s" % exc)
-        return _finish(outcome, check_mode)
+    settings = ensure_settings(client, desired_settings, check_mode)
     outcome.update(settings=settings["settings"], changed=settings["changed"])
     outcome["differences"].extend(_settings_differences(settings))
     if settings["changed"]:

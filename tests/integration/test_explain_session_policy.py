@@ -10,9 +10,8 @@ import re
 
 import yaml
 
-from test_session_policy_role import ACTION, PLAYBOOK, inventory
+from harness import ACTION, EXAMPLE_POLICY, PLAYBOOK, POLICY, ROOT, inventory
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EXAMPLE_INVENTORY = os.path.join(ROOT, "docs", "examples", "inventory")
 EXPLAIN = """
 - name: Explain
@@ -26,10 +25,10 @@ LOGINS = {"session_policy_logins": [
 
 
 def example_policy():
-    with open(os.path.join(EXAMPLE_INVENTORY, "group_vars", "all.yml")) as handle:
-        variables = yaml.safe_load(handle)
-    return dict((key, value) for key, value in variables.items()
-                if key.startswith("session_policy_") and key != "session_policy_report_dir")
+    """The harness's policy (the example inventory's) with the example's expectations."""
+    with open(EXAMPLE_POLICY) as handle:
+        expectations = yaml.safe_load(handle)["session_policy_expectations"]
+    return dict(POLICY, session_policy_expectations=expectations)
 
 
 def policy_data(code):

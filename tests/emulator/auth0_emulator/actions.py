@@ -53,6 +53,7 @@ class Action:
         self.versions = []  # oldest first
         self.deployed_version_id = None
         self.deployed_at = None  # monotonic time of the last deploy
+        self.register_refusals = 0  # binds still to refuse as "not deployed" after the last deploy
         self.all_changes_deployed = False
         self.auto_deploy = False
         # draft build
@@ -257,6 +258,9 @@ class ActionStore:
 
     def registering(self, action):
         """True while a fresh deploy is not yet visible to bindings (the ``deploy_register_seconds`` knob)."""
+        if action.register_refusals > 0:
+            action.register_refusals -= 1
+            return True
         window = float(self.tenant.knobs.get("deploy_register_seconds") or 0)
         return bool(window) and action.deployed_at is not None and self._now() - action.deployed_at < window
 
@@ -282,6 +286,7 @@ class ActionStore:
         action.deployed_version_id = version["id"]
         action.all_changes_deployed = True
         action.deployed_at = self._now()
+        action.register_refusals = int(self.tenant.knobs.get("deploy_register_refusals") or 0)
         return version
 
     def list(self, query):

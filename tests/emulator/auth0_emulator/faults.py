@@ -16,6 +16,7 @@ KNOBS = {
     "fail_builds": 0,          # the next N builds fail
     "scopes": None,            # scopes granted to new tokens; None: all
     "deploy_register_seconds": 0,  # a bind this soon after a deploy meets "not deployed"
+    "deploy_register_refusals": 0,  # the first N binds after a deploy meet "not deployed" (load-independent)
     "check_syntax": False,     # builds fail on a `node --check` error (real Auth0 built such code)
 }
 

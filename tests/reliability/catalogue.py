@@ -46,6 +46,11 @@ def _module_playbook(entries, emu, tenants):
                             "tasks": tasks}], sort_keys=False)
 
 
+# The variables the validate play checks; a bad value in any other fails later, in the module.
+POLICY_VARIABLES = {"session_policy_tenant", "session_policy_rules", "session_policy_default", "session_policy_plan",
+                    "session_policy_expectations"}
+
+
 def _role_hosts(entries, emu, tenants):
     return dict((tenant.name, entry.get("policy") or {}) for entry, tenant in zip(entries, tenants))
 
@@ -81,8 +86,9 @@ def run_catalogue(workdir, entries=None):
         # they run apart from the entries that fail later, in the module.
         role_runs = []
         pairs = list(zip(roles, role_tenants))
-        for part, group in (("role-policy", [p for p in pairs if p[0].get("policy")]),
-                            ("role-module", [p for p in pairs if not p[0].get("policy")])):
+        in_validation = [pair for pair in pairs if set(pair[0].get("policy") or {}) & POLICY_VARIABLES]
+        for part, group in (("role-policy", in_validation),
+                            ("role-module", [pair for pair in pairs if pair not in in_validation])):
             if not group:
                 continue
             role_dir = Path(os.path.join(workdir, part))

@@ -136,7 +136,7 @@ def explain_case(normalized, case):
     effects = decision["effects"]
     created, now = case.get("session_created_at"), case.get("login_at")
     expires, idle = expiry_instants(decision, created, now)
-    where = "%s[%d]" % (RULES_PATH, decision["index"]) if decision["index"] is not None else DEFAULT_PATH
+    where = DEFAULT_PATH if decision["index"] is None else "%s[%s]" % (RULES_PATH, decision["index"])
     lines = ["%s: rule %s (%s)" % (case["name"], shown(decision["rule"]), where)]
     for rule in decision["trace"]:
         verdict = "matches" if rule["matched"] else "does not match"

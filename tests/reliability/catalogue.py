@@ -94,13 +94,13 @@ def run_catalogue(workdir, entries=None):
             role_dir = Path(os.path.join(workdir, part))
             role_dir.mkdir(parents=True, exist_ok=True)
             # Only the group's tenants: an inventory over emu.tenants would add every other entry's tenant.
-            view = type("View", (), {"tenants": [tenant for _, tenant in group], "ca_path": emu.ca_path})()
-            inv = inventory(role_dir, view, host_vars=_role_hosts([entry for entry, _ in group], emu, view.tenants))
+            view = type("View", (), {"tenants": [pair[1] for pair in group], "ca_path": emu.ca_path})()
+            inv = inventory(role_dir, view, host_vars=_role_hosts([pair[0] for pair in group], emu, view.tenants))
             run = run_playbook(role_dir, PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": ["100%"]})
             role_runs.append((group, run))
         role_seconds = time.time() - started
         secrets = _secrets(emu)
-        leaks = [name for name, run in [("modules", mod_run)] + [("role", run) for _, run in role_runs]
+        leaks = [name for name, run in [("modules", mod_run)] + [("role", pair[1]) for pair in role_runs]
                  if any(secret in run.output for secret in secrets)]
         for entry, tenant in zip(modules, module_tenants):
             results = [r for r in mod_run.results if r["task"] == entry["id"]]
@@ -109,7 +109,7 @@ def run_catalogue(workdir, entries=None):
             for entry, tenant in group:
                 results = [r for r in run.results if r["host"] == tenant.name and r["status"] == "failed"]
                 outcomes.append(_judge(entry, tenant, results[:1]))
-        role_rc = max([run.rc for _, run in role_runs] or [0])
+        role_rc = max([pair[1].rc for pair in role_runs] or [0])
     finally:
         emu.stop()
     return dict(entries=outcomes, leaks=leaks, module_seconds=round(mod_seconds, 1),

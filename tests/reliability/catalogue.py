@@ -46,6 +46,11 @@ def _module_playbook(entries, emu, tenants):
                             "tasks": tasks}], sort_keys=False)
 
 
+# The variables the validate play checks; a bad value in any other fails later, in the module.
+POLICY_VARIABLES = {"session_policy_tenant", "session_policy_rules", "session_policy_default", "session_policy_plan",
+                    "session_policy_expectations"}
+
+
 def _role_hosts(entries, emu, tenants):
     return dict((tenant.name, entry.get("policy") or {}) for entry, tenant in zip(entries, tenants))
 
@@ -81,20 +86,21 @@ def run_catalogue(workdir, entries=None):
         # they run apart from the entries that fail later, in the module.
         role_runs = []
         pairs = list(zip(roles, role_tenants))
-        for part, group in (("role-policy", [p for p in pairs if p[0].get("policy")]),
-                            ("role-module", [p for p in pairs if not p[0].get("policy")])):
+        in_validation = [pair for pair in pairs if set(pair[0].get("policy") or {}) & POLICY_VARIABLES]
+        for part, group in (("role-policy", in_validation),
+                            ("role-module", [pair for pair in pairs if pair not in in_validation])):
             if not group:
                 continue
             role_dir = Path(os.path.join(workdir, part))
             role_dir.mkdir(parents=True, exist_ok=True)
             # Only the group's tenants: an inventory over emu.tenants would add every other entry's tenant.
-            view = type("View", (), {"tenants": [tenant for _, tenant in group], "ca_path": emu.ca_path})()
-            inv = inventory(role_dir, view, host_vars=_role_hosts([entry for entry, _ in group], emu, view.tenants))
+            view = type("View", (), {"tenants": [pair[1] for pair in group], "ca_path": emu.ca_path})()
+            inv = inventory(role_dir, view, host_vars=_role_hosts([pair[0] for pair in group], emu, view.tenants))
             run = run_playbook(role_dir, PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": ["100%"]})
             role_runs.append((group, run))
         role_seconds = time.time() - started
         secrets = _secrets(emu)
-        leaks = [name for name, run in [("modules", mod_run)] + [("role", run) for _, run in role_runs]
+        leaks = [name for name, run in [("modules", mod_run)] + [("role", pair[1]) for pair in role_runs]
                  if any(secret in run.output for secret in secrets)]
         for entry, tenant in zip(modules, module_tenants):
             results = [r for r in mod_run.results if r["task"] == entry["id"]]
@@ -103,7 +109,7 @@ def run_catalogue(workdir, entries=None):
             for entry, tenant in group:
                 results = [r for r in run.results if r["host"] == tenant.name and r["status"] == "failed"]
                 outcomes.append(_judge(entry, tenant, results[:1]))
-        role_rc = max([run.rc for _, run in role_runs] or [0])
+        role_rc = max([pair[1].rc for pair in role_runs] or [0])
     finally:
         emu.stop()
     return dict(entries=outcomes, leaks=leaks, module_seconds=round(mod_seconds, 1),

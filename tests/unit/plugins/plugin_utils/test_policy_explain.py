@@ -186,8 +186,8 @@ def test_a_failed_expectation_names_tenant_case_expected_and_actual():
 
 def test_bad_expectations_name_their_path():
     parsed, errors = ex.parse_cases([
-        {"name": "a", "login": {"country": "DE"}, "expect": {"session_lifetime": "1 week", "cookie_mode": "temp",
-                                                              "rules": "x"}},
+        {"name": "a", "login": {"country": "DE"},
+         "expect": {"session_lifetime": "1 week", "cookie_mode": "temp", "rules": "x"}},
         {"name": "", "login": {}},
         "kiosk",
     ], ex.EXPECTATIONS_PATH, with_expect=True)

@@ -409,6 +409,7 @@ def bench(args):
                                                                                  args.tenants),
                         "deploy_cli_phases": args.deploy_cli_phases.split(","), "phases": args.phases.split(","),
                         "quick": args.quick, "extra_env": args.ansible_env, "executions": executions,
+                        "label": args.label,
                         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                         "versions": versions()},
                "runs": []}
@@ -516,6 +517,7 @@ def main(argv=None):
                         help="extra environment for ansible-playbook, e.g. ANSIBLE_PIPELINING=1; "
                              "BENCH_PLAYBOOK=module_only.yml runs tests/bench/playbooks/module_only.yml instead")
     parser.add_argument("--phases", default="apply,noop,check", help="role runs (a profile may skip some)")
+    parser.add_argument("--label", help="what this run varies, for the doc's profile table (default: its environment)")
     parser.add_argument("--execution", default="action,module",
                         help="how the session_policy task runs: action (plugin, in the worker), module (own "
                              "interpreter), or both (--quick: action)")

@@ -274,6 +274,26 @@ def _noise_note(results, extra):
             "the per-tenant figures are the spread, not a single number." % "; ".join(parts))
 
 
+def _variant_notes(results, extra):
+    """Each labelled variant's no-op and scan CPU per tenant against the main run's action path, same forks."""
+    lines = []
+    for unused, data in extra:
+        label = data["meta"].get("label")
+        if not label:
+            continue
+        pairs = []
+        for phase in ("noop", "check"):
+            for run in _runs(data, "ansible", phase):
+                base = [r for r in _runs(results, "ansible", phase) if r["forks"] == run["forks"]]
+                if base:
+                    pairs.append("%s %s vs %s CPU-s per tenant (load %s vs %s)" % (
+                        PHASE_NAMES[phase], _fmt(_per(run, "cpu_s")), _fmt(_per(base[0], "cpu_s")),
+                        _fmt(run["loadavg_before"][0], 1), _fmt(base[0]["loadavg_before"][0], 1)))
+        if pairs:
+            lines.append("%s, against this page's role at the same forks: %s." % (label, "; ".join(pairs)))
+    return lines
+
+
 def _before_rows():
     lines = ["| run | tenants | wall s | CPU-s / tenant | peak memory MB (tree) | load before |",
              "|---|--:|--:|--:|--:|--:|"]
@@ -614,6 +634,9 @@ def render_markdown(loaded):
         note = _profile_note(results, extra)
         if note:
             out.extend(note)
+            add("")
+        for line in _variant_notes(results, extra):
+            add(line)
             add("")
     add("## Guidance for large fleets")
     add("")

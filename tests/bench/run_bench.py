@@ -268,8 +268,8 @@ def run_role(emu, directory, forks, phase, extra_env=None, execution="action"):
     except (OSError, ValueError):
         tasks = []
     result = dict(figures, tool="ansible", phase=phase, forks=forks, execution=execution, tenants=len(emu.tenants),
-                  rc=rc, statuses=dict(statuses), reported=sum(statuses.values()), profile=[{"task": t["task"], "wall": t["wall"], "ok": t["ok"],
-                                                     "skipped": t["skipped"]} for t in tasks],
+                  rc=rc, statuses=dict(statuses), reported=sum(statuses.values()),
+                  profile=[{"task": t["task"], "wall": t["wall"], "ok": t["ok"], "skipped": t["skipped"]} for t in tasks],
                   env=extra_env or {}, **stats)
     if rc != 0:
         with open(log_path) as handle:

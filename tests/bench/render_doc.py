@@ -486,7 +486,7 @@ def render_markdown(loaded):
         add(_command(path, data["meta"]))
     add("$BENCH --render-only %s   # re-render this page"
         % " ".join([main_path] + [p for p, unused in extra]))
-    add("make bench-quick   # CI: 5 tenants, asserts the request, write and token targets and a loose CPU ceiling")
+    add("make bench-quick   # CI: 10 tenants, asserts the request, write and token targets and a loose CPU ceiling")
     add("```")
     add("")
     add("## Results (%d tenants, %s ms latency)" % (meta["tenants"], _fmt(meta["latency_ms"], 0)))

@@ -27,7 +27,8 @@ def parse_desired(values, plan):
     """Desired settings from user values: ``({field: minutes, 'cookie_mode': mode}, errors)``.
 
     ``values`` maps the option names to the user's raw values; None means "leave untouched".
-    Every error names its option and the rule, so all of them can be reported at once.
+    Every error names its option and the rule, so all of them can be reported at once. A ``plan``
+    of None skips the plan limits (a caller that found the plan itself invalid reports that).
     """
     desired = {}
     errors = []
@@ -37,7 +38,8 @@ def parse_desired(values, plan):
             continue
         try:
             minutes = parse_duration(raw)
-            check_limit(field, minutes, plan)
+            if plan is not None:
+                check_limit(field, minutes, plan)
         except DurationError as exc:
             errors.append("%s: %s" % (field, exc))
             continue

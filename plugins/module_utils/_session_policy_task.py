@@ -53,12 +53,10 @@ def check_options(params):
 
 
 def run_task(client, params, desired, check_mode):
-    """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff)``."""
+    """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff, warnings)``."""
     outcome = ensure_policy(client, desired, params["action_name"], params["code"], params["runtime"],
                             params["display_name"], params["position"], params["build_timeout"], check_mode,
                             plan=params["plan"], action_on_self_service=params["action_on_self_service"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
-    if outcome["warnings"]:
-        result["warnings"] = outcome["warnings"]
     diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
-    return result, outcome["errors"], diff
+    return result, outcome["errors"], diff, outcome["warnings"]

@@ -79,6 +79,18 @@ options:
     description: Seconds to wait for the Action's build before failing.
     type: int
     default: 120
+attributes:
+  action:
+    description:
+      - An action plugin of the same name runs the task in the controller's worker process when the
+        connection is local, calling the same code with the same options, checks and results. It saves a
+        Python interpreter per tenant (see the collection's docs/performance.md).
+      - The module runs in its own interpreter instead with another connection, with C(async), when the
+        controller's Python lacks C(requests), or when the variable C(sessionguard_auth0_run_as_module) is true.
+    support: full
+notes:
+  - Set the variable C(sessionguard_auth0_run_as_module=true) (host, group, play or extra var) to run the
+    module in an interpreter of its own even with a local connection, as release 0.1.0 did.
 seealso:
   - module: sessionguard.auth0.tenant_session
   - module: sessionguard.auth0.action
@@ -144,7 +156,9 @@ def main():
     module = Auth0Module(argument_spec=ARGUMENT_SPEC)
     desired, errors = check_options(module.params)
     module.fail_on(errors)
-    result, errors, diff = run_task(module.client, module.params, desired, module.check_mode)
+    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode)
+    for warning in warnings:
+        module.warn(warning)
     module.finish(result, errors=errors, diff=diff)
 
 

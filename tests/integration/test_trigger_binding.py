@@ -4,6 +4,8 @@ import threading
 
 from harness import TRIGGER, connection, ensure_collection_link, run_playbook, seed_actions
 
+CODE = "exports.onExecutePostLogin = async (event, api) => { /* deployed by the task */ };\n"
+
 
 def play(*tasks):
     lines = ["- hosts: localhost", "  gather_facts: false", "  module_defaults:",

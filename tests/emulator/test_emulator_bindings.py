@@ -1,4 +1,3 @@
-
 def ref(name):
     return {"ref": {"type": "action_name", "value": name}, "display_name": name}
 

@@ -95,7 +95,7 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         if action_on_self_service == "skip":
             outcome["skipped"] = ["action", "binding"]
             outcome["warnings"].append("action skipped (action_on_self_service: skip): only the tenant settings are "
-                                       "enforced; " + ACTION_NEEDS_ENTERPRISE.split(";")[0])
+                                       "enforced; " + ACTION_NEEDS_ENTERPRISE.split(";", 1)[0])
         else:
             outcome["errors"].append("action: " + ACTION_NEEDS_ENTERPRISE)
         return _finish(outcome, check_mode)

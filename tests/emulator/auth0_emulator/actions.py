@@ -52,8 +52,7 @@ class Action:
         self.built_at = None
         self.versions = []  # oldest first
         self.deployed_version_id = None
-        self.deployed_at = None  # monotonic time of the last deploy
-        self.register_refusals = 0  # binds still to refuse as "not deployed" after the last deploy
+        self.unregistered = 0  # binds still refused as "not deployed" after the last deploy
         self.all_changes_deployed = False
         self.auto_deploy = False
         # draft build
@@ -257,12 +256,12 @@ class ActionStore:
         return out
 
     def registering(self, action):
-        """True while a fresh deploy is not yet visible to bindings (the ``deploy_register_seconds`` knob)."""
-        if action.register_refusals > 0:
-            action.register_refusals -= 1
+        """True while a fresh deploy is not yet visible to bindings: each call uses up one of the
+        refusals the ``unregistered_binds`` knob gives every deploy (counted, so tests do not race a clock)."""
+        if action.unregistered > 0:
+            action.unregistered -= 1
             return True
-        window = float(self.tenant.knobs.get("deploy_register_seconds") or 0)
-        return bool(window) and action.deployed_at is not None and self._now() - action.deployed_at < window
+        return False
 
     def _deploy(self, action):
         now = iso_now()
@@ -285,8 +284,7 @@ class ActionStore:
         action.versions.append(version)
         action.deployed_version_id = version["id"]
         action.all_changes_deployed = True
-        action.deployed_at = self._now()
-        action.register_refusals = int(self.tenant.knobs.get("deploy_register_refusals") or 0)
+        action.unregistered = int(self.tenant.knobs.get("unregistered_binds") or 0)
         return version
 
     def list(self, query):

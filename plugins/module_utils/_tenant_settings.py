@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     IDLE_TWINS, LIFETIME_FIELDS, DurationError, check_limit, format_minutes, hours_to_minutes, parse_duration)
 
@@ -53,8 +54,17 @@ def current_from_api(body):
 
     Everything else in the body is server-owned and ignored, so it can never cause a phantom diff.
     """
-    current = dict((field, hours_to_minutes(body.get(field))) for field in LIFETIME_FIELDS)
-    cookie = body.get("session_cookie") or {}
+    if not isinstance(body, dict):
+        raise Auth0Error("the tenant settings answer is a %s, not an object (%s); nothing was changed"
+                         % (type(body).__name__, SETTINGS_PATH))
+    current = {}
+    for field in LIFETIME_FIELDS:
+        try:
+            current[field] = hours_to_minutes(body.get(field))
+        except DurationError as exc:
+            raise Auth0Error("the tenant settings answer's %s %s (%s); nothing was changed" % (field, exc, SETTINGS_PATH))
+    cookie = body.get("session_cookie")
+    cookie = cookie if isinstance(cookie, dict) else {}
     current["cookie_mode"] = cookie.get("mode") or DEFAULT_COOKIE_MODE
     return current
 
@@ -68,9 +78,11 @@ def check_idle_within_absolute(desired, current):
         if idle_value is None or absolute_value is None or idle_value <= absolute_value:
             continue
         if idle in desired or absolute in desired:
+            idle_source = "" if idle in desired else " (the tenant's current value; set %s too)" % idle
             source = "" if absolute in desired else " (the tenant's current value; set %s too)" % absolute
-            errors.append("%s: %s must not exceed %s, which is %s%s"
-                          % (idle, format_minutes(idle_value), absolute, format_minutes(absolute_value), source))
+            errors.append("%s: %s%s must not exceed %s, which is %s%s"
+                          % (idle, format_minutes(idle_value), idle_source, absolute, format_minutes(absolute_value),
+                             source))
     return errors
 
 
@@ -129,14 +141,25 @@ def ensure_settings(client, desired, check_mode):
     Returns ``dict(changed, changed_fields, settings, diff, errors)``. Errors found before the write
     mean nothing was written; errors after it mean the tenant kept other values than those sent.
     """
-    body = client.get(SETTINGS_PATH) or {}
-    current = current_from_api(body)
+    current = read_current(client)
     errors = check_idle_within_absolute(desired, current)
     if errors:
         return dict(changed=False, changed_fields=[], settings=as_result(current),
                     diff=dict(before={}, after={}), errors=errors)
+    return write_settings(client, desired, current, check_mode)
+
+
+def read_current(client):
+    """The tenant's owned settings, in minutes: one GET."""
+    body = client.get(SETTINGS_PATH)
+    return current_from_api({} if body is None else body)
+
+
+def write_settings(client, desired, current, check_mode):
+    """At most one PATCH bringing ``current`` to ``desired``; the result shape of :func:`ensure_settings`."""
     patch, before, after, changed = compare(desired, current)
     final = apply_to(current, desired)
+    errors = []
     if patch and not check_mode:
         # The same body applied twice leaves the same state, so a lost response may be retried.
         stored = current_from_api(client.patch(SETTINGS_PATH, patch, idempotent=True) or {})

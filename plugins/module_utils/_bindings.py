@@ -41,8 +41,12 @@ def _simplify(items):
     out = []
     for item in items:
         action = item.get("action") or {}
+        # Auth0 embeds the bound action with its deployed version (recorded: shared fixture
+        # TestAccTriggerActions.json), so its code is known without another request.
+        deployed = action.get("deployed_version")
         out.append(dict(id=item.get("id"), action_id=action.get("id"), action_name=action.get("name"),
-                        display_name=item.get("display_name")))
+                        display_name=item.get("display_name"),
+                        code=deployed.get("code") if isinstance(deployed, dict) else None))
     return out
 
 
@@ -162,7 +166,7 @@ def _diff_side(bindings):
 
 def ensure_binding(client, trigger, action=None, display_name=None, position="last", bindings=None,
                    state="present", check_mode=False, sleep=time.sleep, rng=None, attempts=WRITE_ATTEMPTS,
-                   settle=SETTLE_SECONDS):
+                   settle=SETTLE_SECONDS, retire=None):
     """Bind one action (``action``: name or id) at ``position``, or remove it (``state='absent'``), or
     with ``bindings=[{action, display_name}]`` make the trigger's list exactly that.
 
@@ -171,7 +175,9 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
     or would be written); ``bindings`` the list after the run (predicted in check mode), as
     ``[{action, action_id, display_name, id}]``; ``diff`` ``dict(before, after)`` with the ordered
     action names; ``writes`` how many PATCHes were sent.  A non-empty ``errors`` means failure.
-    ``sleep``, ``rng`` and ``settle`` are injectable so tests run without waiting.
+    ``sleep``, ``rng`` and ``settle`` are injectable so tests run without waiting.  ``retire``, with
+    ``action``, is a predicate on the other bindings (``{id, action_id, action_name, display_name, code}``):
+    those it accepts are unbound in the same write.
     """
     rng = rng or random.Random()
     outcome = dict(changed=False, operations=[], bindings=[], diff=dict(before={}, after={}), writes=0, errors=[],
@@ -246,12 +252,17 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
                 target = usable(action_ref, lookup)
             wanted_name = display_name or target.get("name")
 
+            def retired(binding):
+                return retire is not None and binding["action_id"] != target["id"] and retire(binding)
+
             def plan(current):
-                return place(current, target, display_name, position, state)
+                return [b for b in place(current, target, display_name, position, state) if not retired(b)]
 
             def kept(readback, written):
                 # Our one change survived; what others added or removed since is theirs to keep.
                 ours = [b for b in readback if b["action_id"] == target["id"]]
+                if any(retired(b) for b in readback):
+                    return False
                 if state == "absent":
                     return not ours
                 return len(ours) == 1 and ours[0]["display_name"] == wanted_name

@@ -21,6 +21,11 @@ description:
     per tenant keeps the cost of a fleet run low; a converged tenant costs four requests - a token,
     the settings, the action lookup and the bindings - and no write.
   - Returns one list of differences (field, current, desired) for drift reports.
+  - Settings that shorten sessions are written first; settings that lengthen them only after the Action
+    is deployed and bound, so no step of a failed run leaves the tenant weaker than before.
+  - Another policy Action that this collection generated (found by the header of its deployed code), such
+    as the one left by renaming O(action_name), is unbound when the Action is bound, and shows as drift in
+    check mode.
 author:
   - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
@@ -108,6 +113,16 @@ action:
   description: The Action after the run, as M(sessionguard.auth0.action) returns it (id, name, status, deployed_version, all_changes_deployed).
   returned: when O(code) is set
   type: dict
+left_in:
+  description:
+    - In a few words, the state the run left the tenant in - V(policy applied), V(policy already applied),
+      V(unchanged (check mode)), V(unchanged: nothing was written), or, after a failure part-way,
+      what was done and which lifetimes were not lengthened.
+    - Settings that lengthen sessions are written only after the Action is deployed and bound, so a run
+      that fails part-way never leaves a session longer than before.
+  returned: always
+  type: str
+  sample: "partly applied, no session longer than before: done update settings; not lengthened until the Action is deployed and bound: session_lifetime (stays 7d, the policy wants 30d)"
 operations:
   description: What was (in check mode, would be) done, in order.
   returned: always
@@ -117,7 +132,7 @@ operations:
 """
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME, check_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
 from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
@@ -144,6 +159,7 @@ def main():
         errors.insert(0, "tenant: unknown keys %s" % ", ".join(unknown))
     if params["build_timeout"] <= 0:
         errors.append("build_timeout: must be a number of seconds greater than zero")
+    errors.extend(check_code(params["code"]))
     try:
         parse_position(params["position"])
     except BindingFailure as exc:
@@ -152,7 +168,8 @@ def main():
 
     outcome = ensure_policy(module.client, desired, params["action_name"], params["code"], params["runtime"],
                             params["display_name"], params["position"], params["build_timeout"], module.check_mode)
-    result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations"))
+    result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations",
+                                                  "left_in"))
     diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
     module.finish(result, errors=outcome["errors"], diff=diff)
 

@@ -196,6 +196,9 @@ def _mfa(value):
     return value
 
 
+_JS_SAFE_INTEGER = 2 ** 53 - 1
+
+
 def _app_metadata(value):
     if not isinstance(value, dict) or not value:
         raise Invalid("must be a non-empty mapping of app_metadata keys to the values they must equal; got %s"
@@ -204,8 +207,13 @@ def _app_metadata(value):
     for key, item in value.items():
         if not isinstance(key, str) or not key:
             errors.append(Invalid("keys must be non-empty strings", path=[str(key)]))
-        elif isinstance(item, bool) or isinstance(item, str) or (
-                isinstance(item, (int, float)) and math.isfinite(item)):
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > _JS_SAFE_INTEGER:
+            # JavaScript numbers are doubles: a larger integer is not compared exactly (and a 400-digit
+            # one would not even convert to a float).
+            errors.append(Invalid("must be an integer of at most %d digits that JavaScript compares exactly "
+                                  "(|n| <= %d); got %d digits" % (len(str(_JS_SAFE_INTEGER)), _JS_SAFE_INTEGER,
+                                                                 len(str(abs(item)))), path=[key]))
+        elif isinstance(item, (bool, str, int)) or (isinstance(item, float) and math.isfinite(item)):
             continue
         elif isinstance(item, float):
             errors.append(Invalid("must be a finite number; got %r" % item, path=[key]))

@@ -122,7 +122,9 @@ left_in:
       that fails part-way never leaves a session longer than before.
   returned: always
   type: str
-  sample: "partly applied, no session longer than before: done update settings; not lengthened until the Action is deployed and bound: session_lifetime (stays 7d, the policy wants 30d)"
+  sample: >-
+    partly applied, no session longer than before: done update settings; not lengthened until the Action
+    is deployed and bound: session_lifetime (stays 7d, the policy wants 30d)
 operations:
   description: What was (in check mode, would be) done, in order.
   returned: always

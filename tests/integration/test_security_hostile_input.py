@@ -129,3 +129,13 @@ def test_export_file_names_cannot_leave_the_export_directory(playbook, emulator,
     block = yaml.safe_load((export_dir / "eu_acme.yml").read_text())
     assert block["session_policy_tenant"]["session_lifetime"] == "7d"
     assert json.dumps(block)
+
+
+def test_an_upper_case_domain_gets_the_audience_of_its_lower_cased_host(playbook, emulator):
+    emu = emulator(1)
+    tenant = emu.tenant("tenant1")
+    conn = dict(connection(emu, tenant), domain=tenant.domain.upper())
+    run = playbook(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": [
+        {"name": "info", "sessionguard.auth0.tenant_session_info": conn, "ignore_errors": True}]}]))
+    assert run.task("info")["status"] == "ok", run.task("info")["result"].get("msg")
+    assert tenant.token_count() == 1

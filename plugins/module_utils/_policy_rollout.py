@@ -21,9 +21,8 @@ import time
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import format_minutes
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
-    apply_to, check_idle_within_absolute, read_current, write_settings)
+    apply_to, check_idle_within_absolute, read_settings, shown, write_settings)
 
 TRIGGER = "post-login"
 # The header line the policy renderer (plugin_utils/_session_policy.py) writes into every Action it
@@ -102,7 +101,7 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
                    diff=dict(before={}, after={}), code_diff="", errors=[], held_back={}, left_in="")
     try:
-        current = read_current(client)
+        current = read_settings(client)
     except Auth0Error as exc:
         outcome["errors"].append("tenant settings: %s" % exc)
         return _finish(outcome, check_mode)
@@ -144,11 +143,7 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
 
 def _settings_step(outcome, client, desired, current, check_mode):
     """Write ``desired`` over ``current`` into ``outcome``; False when it failed."""
-    try:
-        settings = write_settings(client, desired, current, check_mode)
-    except Auth0Error as exc:
-        outcome["errors"].append("tenant settings: %s" % exc)
-        return False
+    settings = write_settings(client, desired, current, check_mode)
     outcome["settings"] = settings["settings"]
     outcome["changed"] = outcome["changed"] or settings["changed"]
     outcome["differences"].extend(_settings_differences(settings))
@@ -207,7 +202,7 @@ def _left_in(outcome, check_mode):
 
 
 def _shown(field, value):
-    return value if field == "cookie_mode" or value is None else format_minutes(value)
+    return value if field == "cookie_mode" else shown(value)
 
 
 def _finish(outcome, check_mode):

@@ -133,47 +133,17 @@ operations:
   sample: ["update settings", "update action", "deploy action", "bind action"]
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME, check_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
-from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
-from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import SETTING_KEYS, parse_desired
+from ansible_collections.sessionguard.auth0.plugins.module_utils._session_policy_task import (
+    ARGUMENT_SPEC, check_options, run_task)
 
 
 def main():
-    module = Auth0Module(argument_spec=dict(
-        tenant=dict(type="dict", default={}),
-        plan=dict(type="str", choices=sorted(PLAN_LIMITS), default="enterprise"),
-        action_name=dict(type="str", default="sessionguard-session-policy"),
-        code=dict(type="str"),
-        runtime=dict(type="str", default=DEFAULT_RUNTIME),
-        display_name=dict(type="str"),
-        position=dict(type="str", default="last"),
-        build_timeout=dict(type="int", default=120),
-    ))
-    params = module.params
-
-    unknown = sorted(set(params["tenant"]) - set(SETTING_KEYS))
-    desired, errors = parse_desired(params["tenant"], params["plan"])
-    errors = ["tenant.%s" % error for error in errors]
-    if unknown:
-        errors.insert(0, "tenant: unknown keys %s" % ", ".join(unknown))
-    if params["build_timeout"] <= 0:
-        errors.append("build_timeout: must be a number of seconds greater than zero")
-    errors.extend(check_code(params["code"]))
-    try:
-        parse_position(params["position"])
-    except BindingFailure as exc:
-        errors.append(str(exc))
+    module = Auth0Module(argument_spec=ARGUMENT_SPEC)
+    desired, errors = check_options(module.params)
     module.fail_on(errors)
-
-    outcome = ensure_policy(module.client, desired, params["action_name"], params["code"], params["runtime"],
-                            params["display_name"], params["position"], params["build_timeout"], module.check_mode)
-    result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations",
-                                                  "left_in"))
-    diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
-    module.finish(result, errors=outcome["errors"], diff=diff)
+    result, errors, diff = run_task(module.client, module.params, desired, module.check_mode)
+    module.finish(result, errors=errors, diff=diff)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ if not os.path.exists(LINK):
     os.symlink(ROOT, LINK)
 sys.path.insert(0, COLLECTIONS)
 
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (  # noqa: E402
-    render_action, validate_policy)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action  # noqa: E402
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import (  # noqa: E402
+    validate_policy)
 
 TENANT = {
     "session_lifetime": "30d",

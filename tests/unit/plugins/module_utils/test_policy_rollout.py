@@ -36,7 +36,7 @@ def parts(monkeypatch):
             return script[name]
         return run
 
-    monkeypatch.setattr(P, "read_current", lambda client: script["current"])
+    monkeypatch.setattr(P, "read_settings", lambda client: script["current"])
     monkeypatch.setattr(P, "write_settings", fake("settings"))
     monkeypatch.setattr(P, "ensure_action", fake("action"))
     monkeypatch.setattr(P, "ensure_binding", fake("binding"))
@@ -185,8 +185,8 @@ def test_the_binding_retires_other_generated_policy_actions(parts):
 
 
 def test_the_renderer_writes_the_marker():
-    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (
-        render_action, validate_policy)
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
     normalized, errors = validate_policy({"session_lifetime": "7d"}, [], {}, plan="enterprise")
     assert not errors
     assert P.is_generated_policy(render_action(normalized))

@@ -116,8 +116,8 @@ action:
 left_in:
   description:
     - In a few words, the state the run left the tenant in - V(policy applied), V(policy already applied),
-      V(unchanged (check mode)), V(unchanged: nothing was written), or, after a failure part-way,
-      what was done and which lifetimes were not lengthened.
+      V(unchanged (check mode)), C(unchanged) followed by why nothing was written, or, after a failure
+      part-way, what was done and which lifetimes were not lengthened.
     - Settings that lengthen sessions are written only after the Action is deployed and bound, so a run
       that fails part-way never leaves a session longer than before.
   returned: always

@@ -90,11 +90,12 @@ class ActionModule(ActionBase):
         if errors:
             return self._finish(dict(result, changed=False), errors, no_log_values)
         warning = validate_certs_warning(params)
-        if warning:
-            result["warnings"] = [warning]
         client = client_from_params(params)
-        outcome, errors, diff = run_task(client, params, desired, bool(self._task.check_mode))
+        outcome, errors, diff, warnings = run_task(client, params, desired, bool(self._task.check_mode))
         result.update(outcome)
+        warnings = ([warning] if warning else []) + list(warnings)
+        if warnings:
+            result["warnings"] = warnings
         if self._task.diff:
             result["diff"] = diff
         # A fetched token is not an option, so no validator knows to mask it.

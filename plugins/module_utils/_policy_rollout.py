@@ -25,6 +25,16 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_setting
     apply_to, check_idle_within_absolute, read_settings, shown, write_settings)
 
 TRIGGER = "post-login"
+# api.session.setExpiresAt/setIdleExpiresAt/setCookieMode and event.session.created_at are Enterprise
+# features, setCookieMode also Early Access (Auth0's "Configure Session Lifetime" doc and the facts
+# file, Post-Login Action session API): on another plan the Action would run and change nothing.
+SELF_SERVICE_PLAN = "self_service"
+ACTION_NEEDS_ENTERPRISE = (
+    "the session policy's Action needs api.session.setExpiresAt, setIdleExpiresAt and setCookieMode and "
+    "event.session.created_at, which are Auth0 Enterprise features (setCookieMode also Early Access); on a "
+    "self_service plan it would change no session, so it was not created, deployed or bound. The tenant "
+    "settings that shorten sessions were enforced, those that lengthen them were not. Set action_on_self_service: "
+    "skip to enforce the tenant settings only, or plan: enterprise if the tenant is on Enterprise")
 # The header line the policy renderer (plugin_utils/_session_policy.py) writes into every Action it
 # generates; secret-free, so reading it from a bound Action's deployed code is safe. A unit test holds
 # the renderer to it.
@@ -91,15 +101,24 @@ def _binding_differences(before, after):
 
 
 def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
-                  check_mode, sleep=time.sleep, clock=time.monotonic):
+                  check_mode, sleep=time.sleep, clock=time.monotonic, plan="enterprise", action_on_self_service="fail"):
     """Enforce settings, Action and binding; return one outcome with every difference.
 
-    Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, left_in)``;
-    ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode); ``left_in`` says in a
-    few words what state the tenant was left in.
+    Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, skipped, warnings,
+    left_in)``; ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode); ``left_in``
+    says in a few words what state the tenant was left in. On a self_service ``plan`` the Action part is
+    refused (an error, so the status is ``failed``) or, with ``action_on_self_service='skip'``, left out and
+    named in ``skipped``.
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
-                   diff=dict(before={}, after={}), code_diff="", errors=[], held_back={}, left_in="")
+                   diff=dict(before={}, after={}), code_diff="", errors=[], skipped=[], warnings=[], held_back={},
+                   left_in="")
+    if code is not None and plan == SELF_SERVICE_PLAN and action_on_self_service == "skip":
+        # The user chose settings only: there is no Action to wait for.
+        code = None
+        outcome["skipped"] = ["action", "binding"]
+        outcome["warnings"].append("action skipped (action_on_self_service: skip): only the tenant settings are "
+                                   "enforced; " + ACTION_NEEDS_ENTERPRISE.split(";")[0])
     try:
         current = read_settings(client)
     except Auth0Error as exc:
@@ -117,6 +136,9 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     if not _settings_step(outcome, client, first, current, check_mode) or code is None:
         return _finish(outcome, check_mode)
     outcome["held_back"] = dict((field, (current.get(field), value)) for field, value in later.items())
+    if plan == SELF_SERVICE_PLAN:
+        outcome["errors"].append("action: " + ACTION_NEEDS_ENTERPRISE)
+        return _finish(outcome, check_mode)
 
     action = ensure_action(client, action_name, trigger=TRIGGER, code=code, runtime=runtime, deploy=True,
                            build_timeout=build_timeout, check_mode=check_mode, sleep=sleep, clock=clock)

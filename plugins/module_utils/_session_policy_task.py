@@ -30,9 +30,10 @@ ARGUMENT_SPEC = dict(
     display_name=dict(type="str"),
     position=dict(type="str", default="last"),
     build_timeout=dict(type="int", default=120),
+    action_on_self_service=dict(type="str", choices=["fail", "skip"], default="fail"),
 )
 
-RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "left_in")
+RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "skipped", "left_in")
 
 
 def check_options(params):
@@ -53,9 +54,10 @@ def check_options(params):
 
 
 def run_task(client, params, desired, check_mode):
-    """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff)``."""
+    """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff, warnings)``."""
     outcome = ensure_policy(client, desired, params["action_name"], params["code"], params["runtime"],
-                            params["display_name"], params["position"], params["build_timeout"], check_mode)
+                            params["display_name"], params["position"], params["build_timeout"], check_mode,
+                            plan=params["plan"], action_on_self_service=params["action_on_self_service"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
     diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
-    return result, outcome["errors"], diff
+    return result, outcome["errors"], diff, outcome["warnings"]

@@ -40,10 +40,23 @@ options:
     type: dict
     default: {}
   plan:
-    description: The tenant's plan, for the documented maximum lifetimes.
+    description:
+      - The tenant's plan, for the documented maximum lifetimes.
+      - On V(self_service) the Action part cannot work (see O(action_on_self_service)).
     type: str
     choices: [enterprise, self_service]
     default: enterprise
+  action_on_self_service:
+    description:
+      - What to do with the Action part when O(plan=self_service). The Action's C(api.session.setExpiresAt),
+        C(setIdleExpiresAt), C(setCookieMode) and C(event.session.created_at) are Auth0 Enterprise features
+        (C(setCookieMode) also Early Access), so on another plan the Action would change no session.
+      - V(fail) enforces the tenant settings, then fails the task with a message saying so; the
+        tenant is never reported V(compliant).
+      - V(skip) enforces the tenant settings only, with a warning, and lists the parts left out in RV(skipped).
+    type: str
+    choices: [fail, skip]
+    default: fail
   action_name:
     description: Name of the Post-Login Action that carries the per-login rules.
     type: str
@@ -71,6 +84,18 @@ options:
     description: Seconds to wait for the Action's build before failing.
     type: int
     default: 120
+attributes:
+  action:
+    description:
+      - An action plugin of the same name runs the task in the controller's worker process when the
+        connection is local, calling the same code with the same options, checks and results. It saves a
+        Python interpreter per tenant (see the collection's docs/performance.md).
+      - The module runs in its own interpreter instead with another connection, with C(async), when the
+        controller's Python lacks C(requests), or when the variable C(sessionguard_auth0_run_as_module) is true.
+    support: full
+notes:
+  - Set the variable C(sessionguard_auth0_run_as_module=true) (host, group, play or extra var) to run the
+    module in an interpreter of its own even with a local connection, as release 0.1.0 did.
 seealso:
   - module: sessionguard.auth0.tenant_session
   - module: sessionguard.auth0.action
@@ -113,6 +138,12 @@ action:
   description: The Action after the run, as M(sessionguard.auth0.action) returns it (id, name, status, deployed_version, all_changes_deployed).
   returned: when O(code) is set
   type: dict
+skipped:
+  description: The parts left out because O(plan=self_service) and O(action_on_self_service=skip).
+  returned: always
+  type: list
+  elements: str
+  sample: ["action", "binding"]
 left_in:
   description:
     - In a few words, the state the run left the tenant in - V(policy applied), V(policy already applied),
@@ -142,7 +173,9 @@ def main():
     module = Auth0Module(argument_spec=ARGUMENT_SPEC)
     desired, errors = check_options(module.params)
     module.fail_on(errors)
-    result, errors, diff = run_task(module.client, module.params, desired, module.check_mode)
+    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode)
+    for warning in warnings:
+        module.warn(warning)
     module.finish(result, errors=errors, diff=diff)
 
 

@@ -244,7 +244,7 @@ def test_bind_right_after_deploy_waits_for_the_deploy_to_register(playbook, emul
     emu = emulator()
     tenant = emu.tenant("tenant1")
     seed_actions(tenant, ["a"], bind=True)
-    tenant.set_faults(build_seconds=0, deploy_register_seconds=1.5)
+    tenant.set_faults(build_seconds=0, deploy_register_seconds=4)
     text = """
 - hosts: localhost
   gather_facts: false

@@ -130,7 +130,6 @@ def default_other(name):
             "enable_adfs_waad_email_verification": False,
             "enable_apis_section": False,
             "enable_client_connections": True,
-            "enable_custom_domain_in_emails": False,
             "enable_dynamic_client_registration": False,
             "enable_idtoken_api2": False,
             "enable_legacy_profile": False,

@@ -190,3 +190,24 @@ def test_the_renderer_writes_the_marker():
     normalized, errors = validate_policy({"session_lifetime": "7d"}, [], {}, plan="enterprise")
     assert not errors
     assert P.is_generated_policy(render_action(normalized))
+
+
+def test_self_service_enforces_settings_and_refuses_the_action(parts):
+    script, calls = parts
+    script["settings"] = settings_outcome(["session_lifetime"])
+    outcome = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service")
+    assert [name for name, unused in calls] == ["settings"]
+    assert outcome["status"] == "failed" and outcome["changed"] is True
+    assert "Enterprise features" in outcome["errors"][0] and "action_on_self_service: skip" in outcome["errors"][0]
+
+
+def test_self_service_can_skip_the_action(parts):
+    script, calls = parts
+    outcome = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service",
+                              action_on_self_service="skip")
+    assert [name for name, unused in calls] == ["settings"]
+    assert outcome["errors"] == [] and outcome["skipped"] == ["action", "binding"]
+    assert "only the tenant settings are enforced" in outcome["warnings"][0]
+    # Without code there is no Action part to refuse or skip.
+    plain = P.ensure_policy(None, {}, "policy", None, "node22", None, "last", 60, False, plan="self_service")
+    assert plain["errors"] == [] and plain["skipped"] == [] and plain["status"] == "compliant"

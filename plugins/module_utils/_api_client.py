@@ -269,8 +269,7 @@ class Auth0Client(object):
                     self._sleep(self._backoff(attempt))
                     attempt += 1
                     continue
-                raise Auth0Error("cannot connect to %s (%s %s): %s" % (self.domain, method, path,
-                                                                      self._describe(exc)),
+                raise Auth0Error("cannot connect to %s (%s %s): %s" % (self.domain, method, path, self._describe(exc)),
                                  method=method, path=path)
             except (requests.exceptions.RequestException, OSError, ValueError, OverflowError) as exc:
                 # Everything else requests can raise (InvalidHeader, InvalidURL, a missing ca_path file, ...):

@@ -118,7 +118,7 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         code = None
         outcome["skipped"] = ["action", "binding"]
         outcome["warnings"].append("action skipped (action_on_self_service: skip): only the tenant settings are "
-                                   "enforced; " + ACTION_NEEDS_ENTERPRISE.split(";")[0])
+                                   "enforced; " + ACTION_NEEDS_ENTERPRISE.partition(";")[0])
     try:
         current = read_settings(client)
     except Auth0Error as exc:

@@ -5,7 +5,7 @@ import json
 import yaml
 
 from harness import connection
-from test_session_policy_role import ACTION, PLAYBOOK, POLICY, bound_names, inventory, report
+from test_session_policy_role import ACTION, PLAYBOOK, bound_names, inventory, report
 
 EXPORT = "- ansible.builtin.import_playbook: sessionguard.auth0.export_session_policy\n"
 HOSTILE = "<img src=x onerror=alert(1)>|<script>alert(2)</script>"
@@ -44,8 +44,8 @@ def test_a_line_break_inside_a_token_is_refused_without_showing_it(playbook, emu
     token = fresh_token(tenant)
     broken = token[:40] + "\n" + token[40:]
     run = playbook(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": [
-        {"name": "info", "sessionguard.auth0.tenant_session_info": {"domain": tenant.domain, "ca_path": emu.ca_path,
-                                                                   "token": broken}, "ignore_errors": True}]}]),
+        {"name": "info", "ignore_errors": True,
+         "sessionguard.auth0.tenant_session_info": {"domain": tenant.domain, "ca_path": emu.ca_path, "token": broken}}]}]),
         verbosity=3)
     result = run.task("info")
     assert result["status"] == "failed" and "token: must not contain a line break" in result["result"]["msg"]

@@ -123,9 +123,29 @@ def check_trigger(trigger, required=True):
     return []
 
 
+def check_code(code):
+    """An error when ``code`` is given but blank: Auth0 builds and deploys it, and it handles no event."""
+    if code is not None and not code.strip():
+        return ["code: must not be empty (an Action without code exports no handler such as onExecutePostLogin)"]
+    return []
+
+
+def check_built_draft(action, code):
+    """An error when the built draft is not the code this run wrote.
+
+    Two runs writing different code at once: each waits for a build, and ``deploy`` deploys whatever
+    draft is there, so without this check one would report a deploy of code it never deployed.
+    """
+    if code is not None and "code" in action and action.get("code") != code:
+        return ("the draft of the action '%s' holds other code than this run wrote: another run changed it while "
+                "this one waited for the build. Nothing was deployed; run again once the other run is done"
+                % action.get("name"))
+    return None
+
+
 def check_desired(desired):
     """Errors in the desired action that the argument spec cannot express, all at once."""
-    errors = []
+    errors = check_code(desired.get("code"))
     names = [s.get("name") for s in desired.get("secrets") or []]
     duplicates = sorted(set(n for n in names if names.count(n) > 1))
     if duplicates:
@@ -403,6 +423,10 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
                                      % (name, "" if not deployed_number(action) else
                                         " (version %s stays deployed)" % deployed_number(action),
                                         "; ".join(outcome["build_errors"]))]
+                return outcome
+            foreign = check_built_draft(action, code)
+            if foreign:
+                outcome["errors"] = [foreign]
                 return outcome
             action = deploy_action(client, action, sleep=sleep, clock=clock)
             done.append("deploy")

@@ -55,8 +55,12 @@ def _simplify(items):
     out = []
     for item in items:
         action = item.get("action") or {}
+        # Auth0 embeds the bound action with its deployed version (recorded: shared fixture
+        # TestAccTriggerActions.json), so its code is known without another request.
+        deployed = action.get("deployed_version")
         out.append(dict(id=item.get("id"), action_id=action.get("id"), action_name=action.get("name"),
-                        display_name=item.get("display_name")))
+                        display_name=item.get("display_name"),
+                        code=deployed.get("code") if isinstance(deployed, dict) else None))
     return out
 
 
@@ -195,18 +199,26 @@ class _OneAction(object):
 
     operation = None
 
-    def __init__(self, action, display_name, position, state):
+    def __init__(self, action, display_name, position, state, retire=None):
         self.action = action
         self.display_name = display_name
         self.position = position
         self.state = state
+        self.retire = retire
+
+    def retired(self, binding):
+        """Another binding the caller wants gone in the same write (see ensure_binding's ``retire``)."""
+        return self.retire is not None and binding["action_id"] != self.action["id"] and self.retire(binding)
 
     def plan(self, current):
-        return place(current, self.action, self.display_name, self.position, self.state)
+        return [b for b in place(current, self.action, self.display_name, self.position, self.state)
+                if not self.retired(b)]
 
     def kept(self, readback, written):
         # Our one change survived; what others added or removed since is theirs to keep.
         ours = [b for b in readback if b["action_id"] == self.action["id"]]
+        if any(self.retired(b) for b in readback):
+            return False
         if self.state == "absent":
             return not ours
         return len(ours) == 1 and ours[0]["display_name"] == (self.display_name or self.action.get("name"))
@@ -247,7 +259,7 @@ def _usable(lookup, ref, check_mode, warnings):
         return dict(id="(not deployed: %s)" % ref, name=ref)
 
 
-def _goal(client, trigger, action, bindings, display_name, position, state, check_mode, warnings):
+def _goal(client, trigger, action, bindings, display_name, position, state, check_mode, warnings, retire=None):
     """What the task wants, as a _WholeList or _OneAction; None when it is already absent."""
     if bindings is not None:
         wanted = [(_usable(lambda ref=item["action"]: resolve_action(client, trigger, ref), item["action"],
@@ -273,7 +285,7 @@ def _goal(client, trigger, action, bindings, display_name, position, state, chec
             return _OneAction(lookup(), display_name, position, state)
         except BindingFailure:
             return None  # nothing of that name exists, so nothing of that name can be bound
-    return _OneAction(_usable(lookup, ref, check_mode, warnings), display_name, position, state)
+    return _OneAction(_usable(lookup, ref, check_mode, warnings), display_name, position, state, retire)
 
 
 def _single_operation(current, wanted, action_id):
@@ -342,7 +354,7 @@ def _write_until_kept(client, trigger, goal, current, outcome, sleep, rng, attem
 
 def ensure_binding(client, trigger, action=None, display_name=None, position="last", bindings=None,
                    state="present", check_mode=False, sleep=time.sleep, rng=None, attempts=WRITE_ATTEMPTS,
-                   settle=SETTLE_SECONDS):
+                   settle=SETTLE_SECONDS, retire=None):
     """Bind one action (``action``: name, id, or the action as read) at ``position``, or remove it
     (``state='absent'``), or with ``bindings=[{action, display_name}]`` make the trigger's list exactly that.
 
@@ -351,7 +363,9 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
     or would be written); ``bindings`` the list after the run (predicted in check mode), as
     ``[{action, action_id, display_name, id}]``; ``diff`` ``dict(before, after)`` with the ordered
     action names; ``writes`` how many PATCHes were sent.  A non-empty ``errors`` means failure.
-    ``sleep``, ``rng`` and ``settle`` are injectable so tests run without waiting.
+    ``sleep``, ``rng`` and ``settle`` are injectable so tests run without waiting.  ``retire``, with
+    ``action``, is a predicate on the other bindings (``{id, action_id, action_name, display_name, code}``):
+    those it accepts are unbound in the same write.
     """
     outcome = dict(changed=False, operations=[], bindings=[], diff=dict(before={}, after={}), writes=0, errors=[],
                    warnings=[])
@@ -359,7 +373,8 @@ def ensure_binding(client, trigger, action=None, display_name=None, position="la
     if outcome["errors"]:
         return outcome
     try:
-        goal = _goal(client, trigger, action, bindings, display_name, position, state, check_mode, outcome["warnings"])
+        goal = _goal(client, trigger, action, bindings, display_name, position, state, check_mode, outcome["warnings"],
+                     retire)
         first = read_bindings(client, trigger)
         outcome["bindings"] = as_result(first)
         if goal is None:

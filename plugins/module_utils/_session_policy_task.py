@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME, check_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
 from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
@@ -33,7 +33,7 @@ ARGUMENT_SPEC = dict(
     action_on_self_service=dict(type="str", choices=["fail", "skip"], default="fail"),
 )
 
-RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "skipped")
+RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "skipped", "left_in")
 
 
 def check_options(params):
@@ -45,6 +45,7 @@ def check_options(params):
         errors.insert(0, "tenant: unknown keys %s" % ", ".join(unknown))
     if params["build_timeout"] <= 0:
         errors.append("build_timeout: must be a number of seconds greater than zero")
+    errors.extend(check_code(params["code"]))
     try:
         parse_position(params["position"])
     except BindingFailure as exc:

@@ -62,8 +62,17 @@ def current_from_api(body):
     Which value Auth0 then applies is not documented, so none is assumed.
     Everything else in the body is server-owned and ignored, so it can never cause a phantom diff.
     """
-    current = dict((field, hours_to_minutes(body.get(field))) for field in LIFETIME_FIELDS)
-    cookie = body.get("session_cookie") or {}
+    if not isinstance(body, dict):
+        raise Auth0Error("the tenant settings answer is a %s, not an object (%s); nothing was changed"
+                         % (type(body).__name__, SETTINGS_PATH))
+    current = {}
+    for field in LIFETIME_FIELDS:
+        try:
+            current[field] = hours_to_minutes(body.get(field))
+        except DurationError as exc:
+            raise Auth0Error("the tenant settings answer's %s %s (%s); nothing was changed" % (field, exc, SETTINGS_PATH))
+    cookie = body.get("session_cookie")
+    cookie = cookie if isinstance(cookie, dict) else {}
     current["cookie_mode"] = cookie.get("mode") or DEFAULT_COOKIE_MODE
     return current
 
@@ -77,9 +86,11 @@ def check_idle_within_absolute(desired, current):
         if idle_value is None or absolute_value is None or idle_value <= absolute_value:
             continue
         if idle in desired or absolute in desired:
+            idle_source = "" if idle in desired else " (the tenant's current value; set %s too)" % idle
             source = "" if absolute in desired else " (the tenant's current value; set %s too)" % absolute
-            errors.append("%s: %s must not exceed %s, which is %s%s"
-                          % (idle, format_minutes(idle_value), absolute, format_minutes(absolute_value), source))
+            errors.append("%s: %s%s must not exceed %s, which is %s%s"
+                          % (idle, format_minutes(idle_value), idle_source, absolute, format_minutes(absolute_value),
+                             source))
     return errors
 
 
@@ -169,6 +180,13 @@ def ensure_settings(client, desired, check_mode):
     outcome["errors"] = check_idle_within_absolute(desired, current)
     if outcome["errors"]:
         return outcome
+    return write_settings(client, desired, current, check_mode)
+
+
+def write_settings(client, desired, current, check_mode):
+    """At most one PATCH bringing ``current`` to ``desired`` (already checked); the outcome of ensure_settings."""
+    outcome = dict(changed=False, changed_fields=[], settings=as_result(current), diff=dict(before={}, after={}),
+                   errors=[])
     patch, before, after, changed = compare(desired, current)
     outcome.update(changed=bool(patch), changed_fields=changed, diff=dict(before=before, after=after),
                    settings=as_result(apply_to(current, desired)))

@@ -21,6 +21,11 @@ description:
     per tenant keeps the cost of a fleet run low; a converged tenant costs four requests - a token,
     the settings, the action lookup and the bindings - and no write.
   - Returns one list of differences (field, current, desired) for drift reports.
+  - Settings that shorten sessions are written first; settings that lengthen them only after the Action
+    is deployed and bound, so no step of a failed run leaves the tenant weaker than before.
+  - Another policy Action that this collection generated (found by the header of its deployed code), such
+    as the one left by renaming O(action_name), is unbound when the Action is bound, and shows as drift in
+    check mode.
 author:
   - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
@@ -139,6 +144,18 @@ skipped:
   type: list
   elements: str
   sample: ["action", "binding"]
+left_in:
+  description:
+    - In a few words, the state the run left the tenant in - V(policy applied), V(policy already applied),
+      V(unchanged (check mode)), C(unchanged) followed by why nothing was written, or, after a failure
+      part-way, what was done and which lifetimes were not lengthened.
+    - Settings that lengthen sessions are written only after the Action is deployed and bound, so a run
+      that fails part-way never leaves a session longer than before.
+  returned: always
+  type: str
+  sample: >-
+    partly applied, no session longer than before: done update settings; not lengthened until the Action
+    is deployed and bound: session_lifetime (stays 7d, the policy wants 30d)
 operations:
   description: What was (in check mode, would be) done, in order.
   returned: always

@@ -137,6 +137,25 @@ def test_builds_take_build_seconds(api):
     assert api.wait_built(a["id"])["status"] == "built"
 
 
+def test_code_that_cannot_be_checked_fails_the_build_instead_of_hanging(api):
+    # Lone surrogates (a non-UTF-8 file read leniently) cannot be written for `node --check`.
+    api.t.set_faults(check_syntax=True)
+    a = api.create_action("surrogates", code=u"exports.onExecutePostLogin = async () => {}; // \udcff")
+    built = api.wait_built(a["id"])
+    assert built["status"] == "failed" and "UnicodeEncodeError" in built["errors"][0]["msg"]
+
+
+def test_bindings_embed_the_deployed_version_with_its_code(api):
+    # As the recorded bindings PATCH answer does (shared fixture TestAccTriggerActions.json).
+    a = api.create_action("bound", code=CODE)
+    api.wait_built(a["id"])
+    assert api.post("/actions/actions/%s/deploy" % a["id"]).status_code < 300
+    r = api.patch("/actions/triggers/post-login/bindings", {"bindings": [{"ref": {"type": "action_id", "value": a["id"]}}]})
+    assert r.status_code == 200, r.text
+    embedded = api.get("/actions/triggers/post-login/bindings").json()["bindings"][0]["action"]
+    assert embedded["deployed_version"]["code"] == CODE
+
+
 def test_syntax_errors_build_unless_checked(api):
     # Recorded: real Auth0 built code ending in `};"` (auth0-recorded TestAccAction).
     a = api.create_action("lenient", code="exports.onExecutePostLogin = async (event, api) => {};\"\n")

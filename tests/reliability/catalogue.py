@@ -33,7 +33,9 @@ def _module_args(entry, emu, tenant):
         else:
             args[key] = value
     args.update(entry.get("args") or {})
-    return args
+    # "{files}" in a string option: tests/reliability/files, wherever the checkout is.
+    return dict((key, value.replace("{files}", os.path.join(HERE, "files")) if isinstance(value, str) else value)
+                for key, value in args.items())
 
 
 def _module_playbook(entries, emu, tenants):
@@ -44,11 +46,6 @@ def _module_playbook(entries, emu, tenants):
     # Durations such as .nan / .inf must reach the module as floats: YAML keeps them, JSON would not.
     return yaml.safe_dump([{"name": "Bad input catalogue", "hosts": "localhost", "gather_facts": False,
                             "tasks": tasks}], sort_keys=False)
-
-
-# The variables the validate play checks; a bad value in any other fails later, in the module.
-POLICY_VARIABLES = {"session_policy_tenant", "session_policy_rules", "session_policy_default", "session_policy_plan",
-                    "session_policy_expectations"}
 
 
 def _role_hosts(entries, emu, tenants):
@@ -82,38 +79,35 @@ def run_catalogue(workdir, entries=None):
         mod_run = run_playbook(Path(mod_dir), _module_playbook(modules, emu, module_tenants))
         mod_seconds = time.time() - started
         started = time.time()
-        # Policy entries fail in the validate play, which stops the whole run (any_errors_fatal), so
-        # they run apart from the entries that fail later, in the module.
         role_runs = []
-        pairs = list(zip(roles, role_tenants))
-        in_validation = [pair for pair in pairs if set(pair[0].get("policy") or {}) & POLICY_VARIABLES]
-        for part, group in (("role-policy", in_validation),
-                            ("role-module", [pair for pair in pairs if pair not in in_validation])):
-            if not group:
+        # Any invalid policy stops a run in its validate play, so entries the module refuses run apart.
+        for stage in ("validate", "module"):
+            staged = [(e, t) for e, t in zip(roles, role_tenants) if e.get("stage", "validate") == stage]
+            if not staged:
                 continue
-            role_dir = Path(os.path.join(workdir, part))
+            role_dir = Path(os.path.join(workdir, "role-" + stage))
             role_dir.mkdir(parents=True, exist_ok=True)
-            # Only the group's tenants: an inventory over emu.tenants would add every other entry's tenant.
-            view = type("View", (), {"tenants": [pair[1] for pair in group], "ca_path": emu.ca_path})()
-            inv = inventory(role_dir, view, host_vars=_role_hosts([pair[0] for pair in group], emu, view.tenants))
-            run = run_playbook(role_dir, PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": ["100%"]})
-            role_runs.append((group, run))
+            # Only these entries' tenants: an inventory over emu.tenants would add every other entry's tenant.
+            view = type("View", (), {"tenants": [t for unused, t in staged], "ca_path": emu.ca_path})()
+            inv = inventory(role_dir, view, host_vars=_role_hosts([e for e, unused in staged], emu,
+                                                                  [t for unused, t in staged]))
+            role_runs.append(run_playbook(role_dir, PLAYBOOK, inventory=inv,
+                                          extra_vars={"session_policy_batches": ["100%"]}))
         role_seconds = time.time() - started
         secrets = _secrets(emu)
-        leaks = [name for name, run in [("modules", mod_run)] + [("role", pair[1]) for pair in role_runs]
+        leaks = [name for name, run in [("modules", mod_run)] + [("role", run) for run in role_runs]
                  if any(secret in run.output for secret in secrets)]
         for entry, tenant in zip(modules, module_tenants):
             results = [r for r in mod_run.results if r["task"] == entry["id"]]
             outcomes.append(_judge(entry, tenant, results))
-        for group, run in role_runs:
-            for entry, tenant in group:
-                results = [r for r in run.results if r["host"] == tenant.name and r["status"] == "failed"]
-                outcomes.append(_judge(entry, tenant, results[:1]))
-        role_rc = max([pair[1].rc for pair in role_runs] or [0])
+        role_results = [r for run in role_runs for r in run.results]
+        for entry, tenant in zip(roles, role_tenants):
+            results = [r for r in role_results if r["host"] == tenant.name and r["status"] == "failed"]
+            outcomes.append(_judge(entry, tenant, results[:1]))
     finally:
         emu.stop()
     return dict(entries=outcomes, leaks=leaks, module_seconds=round(mod_seconds, 1),
-                role_seconds=round(role_seconds, 1), module_rc=mod_run.rc, role_rc=role_rc)
+                role_seconds=round(role_seconds, 1), module_rc=mod_run.rc, role_rc=[run.rc for run in role_runs])
 
 
 def _judge(entry, tenant, results):

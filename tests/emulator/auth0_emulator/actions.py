@@ -131,7 +131,13 @@ class ActionStore:
         lock = self.tenant.lock
 
         def run():
-            result = build.syntax_errors(code)
+            try:
+                result = build.syntax_errors(code)
+            except Exception as exc:  # pylint: disable=broad-except
+                # A build that cannot even be checked fails, as Auth0's would, instead of killing this
+                # thread and leaving the action "building" forever (lone surrogates cannot be written).
+                result = [{"id": "build_failed", "msg": "The build failed: %s" % type(exc).__name__,
+                           "url": build.DOCS_URL}]
             with lock:
                 self._finish(action, gen, result)
 

@@ -1,4 +1,6 @@
 """Trigger bindings: the ordered list of actions bound to each trigger. Caller holds the tenant lock."""
+import copy
+
 from .actions import TRIGGER_IDS
 from .errors import ApiError, invalid_body, not_found
 from .util import check_query, drop_zero, iso_now, new_uuid, parse_page
@@ -24,11 +26,16 @@ class BindingStore:
 
     def to_api(self, trigger_id, binding):
         action = self.actions.actions.get(binding["action_id"])
+        summary = self.actions.summary(action) if action else None
+        if action and action.deployed_version():
+            # A real tenant embeds the deployed version, code included (recorded: shared fixture
+            # TestAccTriggerActions.json, the bindings PATCH answer).
+            summary["deployed_version"] = copy.deepcopy(action.deployed_version())
         return {
             "id": binding["id"],
             "trigger_id": trigger_id,
             "display_name": binding["display_name"],
-            "action": self.actions.summary(action) if action else None,
+            "action": summary,
             "created_at": binding["created_at"],
             "updated_at": binding["updated_at"],
         }

@@ -445,6 +445,32 @@ def test_bad_input_writes_nothing(kwargs, message):
     assert message in outcome["errors"][-1] and api.writes() == []
 
 
+def test_a_draft_another_run_rewrote_during_the_build_is_not_deployed():
+    api = FakeApi(build_polls=3)
+    api.add("session-policy", code="// old\n")
+    real_get = api.get
+
+    def get(path, params=None):
+        answer = real_get(path, params)
+        if path.startswith(A.ACTIONS_PATH + "/act-1") and api.actions["act-1"]["code"] == CODE:
+            # Another run writes its own code while this one polls the build.
+            api.actions["act-1"]["code"] = "// the other run's code\n"
+            answer = dict(answer, code=api.actions["act-1"]["code"])
+        return answer
+    api.get = get
+    outcome = ensure(api)
+    assert outcome["errors"] and "holds other code than this run wrote" in outcome["errors"][0]
+    assert not [c for c in api.writes() if c[1].endswith("/deploy")]
+
+
+@pytest.mark.parametrize("code", ["", "  \n"])
+def test_empty_code_is_refused_before_any_request(code):
+    api = FakeApi()
+    outcome = ensure(api, code=code)
+    assert outcome["errors"] == [A.check_code(code)[0]] and api.calls == []
+    assert "code: must not be empty" in outcome["errors"][0]
+
+
 @pytest.mark.parametrize("current", ["node18-actions", "node18"])
 def test_a_runtime_alias_is_not_a_difference(current):
     # Auth0 reads node18 back as node18-actions (auth0-recorded TestAccAction).

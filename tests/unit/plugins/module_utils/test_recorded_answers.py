@@ -99,8 +99,9 @@ def test_create_build_and_deploy_on_recorded_answers():
     log = recorded("TestAccTriggerActions")
     assert log[7]["response"]["deployed"] is False and log[8]["response"]["deployed_version"]["deployed"] is True
     api, transport = client(actions_script())
-    outcome = ensure_action(api, "Test Trigger Binding Bar TestAccTriggerActions", trigger="post-login", code=CODE,
-                            sleep=lambda s: None)
+    # The code the recording sent: the built draft must hold the code this run wrote before it is deployed.
+    outcome = ensure_action(api, "Test Trigger Binding Bar TestAccTriggerActions", trigger="post-login",
+                            code=log[5]["request"]["code"], sleep=lambda s: None)
     assert outcome["errors"] == [], outcome
     assert outcome["operations"] == ["create", "deploy"] and outcome["changed"] is True
     assert outcome["action"]["deployed_version"] == 1 and outcome["action"]["status"] == "built"

@@ -1,3 +1,5 @@
+import pytest
+
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
     as_policy, as_result, check_idle_within_absolute, compare, current_from_api, ensure_settings, parse_desired)
@@ -94,6 +96,23 @@ def test_enforce_reports_a_silent_cap():
     desired, unused = parse_desired({"session_lifetime": "60d"}, "enterprise")
     outcome = ensure_settings(CappingClient(dict(TENANT)), desired, check_mode=False)
     assert outcome["errors"] == ["session_lifetime: sent 60d, the tenant stored 30d"]
+
+
+def test_idle_from_the_tenant_over_a_desired_absolute_says_so():
+    errors = check_idle_within_absolute({"session_lifetime": 60}, current_from_api(TENANT))
+    assert errors == ["idle_session_lifetime: 3d (the tenant's current value; set idle_session_lifetime too) "
+                      "must not exceed session_lifetime, which is 1h"]
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ([{"session_lifetime": 168}], "answer is a list, not an object"),
+    ({"session_lifetime": "168"}, "session_lifetime is not a number of hours; got '168'"),
+    ({"idle_session_lifetime": float("inf")}, "idle_session_lifetime is not a number of hours"),
+])
+def test_an_unexpected_settings_body_is_an_error_not_a_crash(body, fragment):
+    with pytest.raises(Auth0Error, match="nothing was changed") as info:
+        current_from_api(body)
+    assert fragment in str(info.value)
 
 
 # A tenant that never set the non-persistent lifetimes nor the cookie, as recorded on a real tenant

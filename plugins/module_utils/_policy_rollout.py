@@ -59,15 +59,25 @@ def _binding_differences(before, after):
     return []
 
 
+def _replaced_settings(settings):
+    """The written fields' values before the run and as the tenant stored them, in human form."""
+    stored = settings["settings"] or {}
+    after = dict((field, (stored.get(field) or {}).get("human") if field != "cookie_mode" else stored.get(field))
+                 for field in settings["changed_fields"])
+    return dict(before=dict(settings["diff"]["before"]), after=after)
+
+
 def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
                    check_mode, sleep=time.sleep, clock=time.monotonic):
     """Enforce settings, Action and binding; return one outcome with every difference.
 
-    Returns ``dict(changed, status, differences, settings, action, operations, diff, errors)``;
-    ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode).
+    Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, replaced)``;
+    ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode). ``replaced`` is what
+    a rollback restores: ``settings`` (``before``/``after`` of the written fields) and ``action``
+    (``id``, ``name``, ``before``/``after`` deployed version refs), each only when written.
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
-                   diff=dict(before={}, after={}), code_diff="", errors=[])
+                   diff=dict(before={}, after={}), code_diff="", errors=[], replaced={})
     try:
         settings = ensure_settings(client, desired_settings, check_mode)
     except Auth0Error as exc:
@@ -79,6 +89,8 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         outcome["operations"].append("update settings")
         outcome["diff"]["before"]["settings"] = settings["diff"]["before"]
         outcome["diff"]["after"]["settings"] = settings["diff"]["after"]
+        if not check_mode:
+            outcome["replaced"]["settings"] = _replaced_settings(settings)
     if settings["errors"]:
         outcome["errors"].extend("tenant settings: %s" % error for error in settings["errors"])
         return _finish(outcome, check_mode)
@@ -90,6 +102,9 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     outcome["action"] = action["action"]
     outcome["changed"] = outcome["changed"] or action["changed"]
     outcome["operations"].extend("%s action" % operation for operation in action["operations"])
+    if not check_mode and "deploy" in action["operations"]:
+        outcome["replaced"]["action"] = dict(id=action["action"].get("id"), name=action_name,
+                                             before=action["versions"]["before"], after=action["versions"]["after"])
     outcome["differences"].extend(_action_differences(action, action_name))
     if action["code_diff"]:
         outcome["diff"]["before"]["action"] = action["diff"]["before"]

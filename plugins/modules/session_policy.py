@@ -114,6 +114,18 @@ operations:
   type: list
   elements: str
   sample: ["update settings", "update action", "deploy action", "bind action"]
+replaced:
+  description:
+    - What the run replaced, for P(sessionguard.auth0.rollback_session_policy#playbook) to restore. Empty in check mode
+      and when nothing was written.
+    - C(settings) holds C(before) and C(after) of each written setting, in human form; C(action) holds the Action's
+      C(id) and C(name), and C(before) and C(after), the deployed versions' C(id) and C(number) (C(before) is null
+      when the run created the Action).
+  returned: always
+  type: dict
+  sample: {"settings": {"before": {"idle_session_lifetime": "3d"}, "after": {"idle_session_lifetime": "1d"}},
+           "action": {"id": "2b4c...", "name": "sessionguard-session-policy",
+                      "before": {"id": "8f0e...", "number": 3}, "after": {"id": "c41a...", "number": 4}}}
 """
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
@@ -152,7 +164,8 @@ def main():
 
     outcome = ensure_policy(module.client, desired, params["action_name"], params["code"], params["runtime"],
                             params["display_name"], params["position"], params["build_timeout"], module.check_mode)
-    result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations"))
+    result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations",
+                                                  "replaced"))
     diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
     module.finish(result, errors=outcome["errors"], diff=diff)
 

@@ -116,7 +116,7 @@ operations:
   sample: ["update settings", "update action", "deploy action", "bind action"]
 replaced:
   description:
-    - What the run replaced, for P(sessionguard.auth0.rollback_session_policy#playbook) to restore. Empty in check mode
+    - What the run replaced, for the C(sessionguard.auth0.rollback_session_policy) playbook to restore. Empty in check mode
       and when nothing was written.
     - C(settings) holds C(before) and C(after) of each written setting, in human form; C(action) holds the Action's
       C(id) and C(name), and C(before) and C(after), the deployed versions' C(id) and C(number) (C(before) is null

@@ -23,7 +23,7 @@ description:
   - Redeploying an earlier version uses C(POST /api/v2/actions/actions/{id}/versions/{versionId}/deploy).
     Its answer and its effect on the draft are not confirmed by a recorded exchange; the module re-reads
     the Action to confirm the redeploy, and leaves the draft as it is.
-  - It is what P(sessionguard.auth0.rollback_session_policy#playbook) runs for each tenant.
+  - It is what the C(sessionguard.auth0.rollback_session_policy) playbook runs for each tenant.
 author:
   - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:

@@ -73,19 +73,19 @@ def session_policy_report_markdown(merged):
         lines.append("Check mode (drift scan): nothing was written." if merged["check_mode"] else "Applied.")
     lines += ["", "| slice | mode | tenants | not reached |", "|---|---|---|---|"]
     for part in merged["slices"]:
-        lines.append("| %s | %s | %s | %s |" % (_cell(part["name"]), "check" if part["check_mode"] else "apply",
-                                               ", ".join(part["tenants"]), ", ".join(part["not_reached"])))
+        mode = "check" if part["check_mode"] else "apply"
+        lines.append("| %s | %s | %s | %s |" % (_cell(part["name"]), mode, ", ".join(part["tenants"]),
+                                                ", ".join(part["not_reached"])))
     if merged.get("overlaps"):
         lines += ["", "Reported by more than one slice (the last slice's record is kept): %s."
                   % ", ".join(merged["overlaps"])]
     lines += ["", "| tenant | slice | status | differences | error |", "|---|---|---|---|---|"]
     for record in merged["tenants"]:
-        differences = "<br>".join("%s `%s`: %s → %s" % (d.get("part"), d.get("field"), json.dumps(d.get("current")),
-                                                         json.dumps(d.get("desired")))
-                                  for d in record.get("differences") or [])
-        lines.append("| %s | %s | %s | %s | %s |" % (_cell(record.get("tenant")), _cell(record.get("slice")),
-                                                    record.get("status"), _cell(differences),
-                                                    _cell(record.get("error") or "")))
+        differences = "<br>".join(
+            "%s `%s`: %s → %s" % (d.get("part"), d.get("field"), json.dumps(d.get("current")), json.dumps(d.get("desired")))
+            for d in record.get("differences") or [])
+        cells = (record.get("tenant"), record.get("slice"), record.get("status"), differences, record.get("error") or "")
+        lines.append("| %s |" % " | ".join(_cell(cell) for cell in cells))
     for name in merged["not_reached"]:
         lines.append("| %s | | not reached | | |" % _cell(name))
     summary = merged["summary"]

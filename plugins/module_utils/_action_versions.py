@@ -18,6 +18,7 @@ from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import action_path, normalize_dependencies
 
+
 def version_path(action_id, version_id):
     return "%s/versions/%s" % (action_path(action_id), quote(str(version_id), safe=""))
 

@@ -30,14 +30,14 @@ def test_redeploy_makes_a_new_version_with_the_old_content_and_keeps_the_draft(a
 
 
 def test_update_draft_takes_the_old_code(api):
-    action_id, v1, _ = _two_versions(api)
+    action_id, v1 = _two_versions(api)[:2]
     api.post("/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"]), {"update_draft": True})
     got = api.get("/actions/actions/" + action_id).json()
     assert got["code"] == CODE_A and got["all_changes_deployed"] is True
 
 
 def test_unknown_version_body_and_scope(api):
-    action_id, v1, _ = _two_versions(api)
+    action_id, v1 = _two_versions(api)[:2]
     r = api.post("/actions/actions/%s/versions/nope/deploy" % action_id)
     assert r.status_code == 404
     r = api.post("/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"]), {"force": True})

@@ -77,7 +77,7 @@ def assert_no_secret_anywhere(base, runner, emu):
     events = json.dumps(list(runner.events))
     artifacts = os.path.join(base, "artifacts")
     texts = []
-    for root, _, files in os.walk(artifacts):
+    for root, unused_dirs, files in os.walk(artifacts):
         for name in files:
             with open(os.path.join(root, name), errors="replace") as handle:
                 texts.append((os.path.join(root, name), handle.read()))

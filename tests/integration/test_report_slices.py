@@ -2,6 +2,7 @@
 merge_session_policy_reports playbook merges them into one JSON and Markdown report."""
 import json
 
+from test_rollback_session_policy import ROLLBACK, rollback_report
 from test_session_policy_role import PLAYBOOK, inventory
 
 MERGE = """
@@ -17,10 +18,11 @@ SLICES = [
     (["--limit", "tenant5"], {"session_policy_report_name": "session-policy-report-slice3"},
      "session-policy-report-slice3"),
 ]
+NAMES = [name for unused_args, unused_vars, name in SLICES]
 
 
 def run_slices(playbook, inv, check=False):
-    for args, extra_vars, _ in SLICES:
+    for args, extra_vars, unused in SLICES:
         run = playbook(PLAYBOOK, inventory=inv, check=check, extra_vars=extra_vars, args=args)
         assert run.rc == 0, run
 
@@ -29,10 +31,11 @@ def test_three_limit_slices_write_their_own_reports_and_merge_into_one(playbook,
     emu = emulator(5)
     inv = inventory(tmp_path, emu)
     emu.tenant("tenant4").set_settings(idle_session_lifetime_minutes=4320)
+    initial = dict((t.name, t.settings_minutes()) for t in emu.tenants)
 
     run_slices(playbook, inv, check=True)
     assert not (tmp_path / "session-policy-report.json").exists()
-    for _, _, name in SLICES:
+    for name in NAMES:
         assert (tmp_path / (name + ".md")).exists()
     assert [t["tenant"] for t in json.loads((tmp_path / "session-policy-report-job102.json").read_text())["tenants"]] \
         == ["tenant3", "tenant4"]
@@ -42,7 +45,7 @@ def test_three_limit_slices_write_their_own_reports_and_merge_into_one(playbook,
     assert merge.rc == 0, merge
     merged = json.loads((tmp_path / "session-policy-report.json").read_text())
     assert merged["check_mode"] is True and merged["mixed_modes"] is False
-    assert [s["name"] for s in merged["slices"]] == [name for _, _, name in SLICES]
+    assert [s["name"] for s in merged["slices"]] == NAMES
     assert [(t["tenant"], t["status"], t["slice"]) for t in merged["tenants"]] == [
         ("tenant1", "drifted", "session-policy-report-job101"), ("tenant2", "drifted", "session-policy-report-job101"),
         ("tenant3", "drifted", "session-policy-report-job102"), ("tenant4", "drifted", "session-policy-report-job102"),
@@ -64,6 +67,12 @@ def test_three_limit_slices_write_their_own_reports_and_merge_into_one(playbook,
     assert "| session-policy-report-job102 | apply | tenant3, tenant4 |  |" in md
     assert "| tenant4 | session-policy-report-job102 | changed | settings `session_lifetime`" in md
     assert md.rstrip().endswith("**Summary:** 5 tenants: 0 compliant, 5 changed, 0 drifted, 0 failed, 0 not reached.")
+
+    # The merged report is the report of the whole run: the rollback undoes every slice from it.
+    undo = playbook(ROLLBACK, inventory=inv)
+    assert undo.rc == 0, undo
+    assert rollback_report(tmp_path)[1] == dict((t.name, "restored") for t in emu.tenants)
+    assert dict((t.name, t.settings_minutes()) for t in emu.tenants) == initial
 
 
 def test_merge_without_reports_says_what_to_set(playbook, tmp_path):

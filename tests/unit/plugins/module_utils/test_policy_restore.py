@@ -14,10 +14,10 @@ REPLACED = {"settings": {"before": {"idle_session_lifetime": "3d"}, "after": {"i
 class FakeClient(object):
     """Settings in hours, one action with versions; a redeploy appends a copy, as the emulator does."""
 
-    def __init__(self, idle_hours=24, deployed=V2, action_exists=True):
+    def __init__(self, idle_hours=24, deployed=None, action_exists=True):
         self.settings = {"idle_session_lifetime": idle_hours}
         self.versions = {"v1": dict(V1), "v2": dict(V2)}
-        self.deployed = dict(deployed)
+        self.deployed = dict(deployed or V2)
         self.action_exists = action_exists
         self.writes = []
 

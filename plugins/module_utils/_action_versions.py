@@ -14,13 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.six.moves.urllib.parse import quote
-
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import action_path, normalize_dependencies
-
-
-def version_path(action_id, version_id):
-    return "%s/versions/%s" % (action_path(action_id), quote(str(version_id), safe=""))
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import normalize_dependencies
+from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import version_path
 
 
 def get_version(client, action_id, version_id):

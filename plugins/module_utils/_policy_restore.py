@@ -17,12 +17,13 @@ __metaclass__ = type
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._action_versions import (
     get_version, redeploy_version, same_content)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import action_path, version_ref
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import version_ref
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import read_action
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     DurationError, format_minutes, parse_duration)
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
-    SETTING_KEYS, SETTINGS_PATH, current_from_api, ensure_settings)
+    SETTING_KEYS, ensure_settings, read_settings)
 
 
 def _human(field, value):
@@ -37,7 +38,7 @@ def _plan_settings(client, recorded, plan):
     before, after = recorded.get("before") or {}, recorded.get("after") or {}
     if not before:
         return
-    current = current_from_api(client.get(SETTINGS_PATH) or {})
+    current = read_settings(client)
     for field in sorted(before):
         now = _human(field, current.get(field))
         entry = dict(part="settings", field=field, current=now, restore_to=before[field], left_by_run=after.get(field))
@@ -61,7 +62,7 @@ def _plan_action(client, recorded, plan):
                              "deployed and bound" % name)
         return
     try:
-        action = client.get(action_path(recorded["id"])) or {}
+        action = read_action(client, recorded["id"])
     except Auth0Error as exc:
         if exc.status != 404:
             raise
@@ -153,7 +154,7 @@ def restore_policy(client, replaced, force, check_mode):
         for entry in (e for e in todo if e["part"] == "action"):
             redeploy_version(client, entry["action_id"], entry["restore_to"]["id"])
             done.append("restore action")
-            now = version_ref(client.get(action_path(entry["action_id"])) or {})
+            now = version_ref(read_action(client, entry["action_id"]))
             if not now or now["id"] == (entry["left_by_run"] or {}).get("id"):
                 outcome["errors"].append("action: version %s was redeployed but the action still shows version %s"
                                          % (entry["restore_to"]["number"], (now or {}).get("number")))

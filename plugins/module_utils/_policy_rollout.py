@@ -17,10 +17,19 @@ import time
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import ensure_settings
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import NOT_SET, ensure_settings
 
 TRIGGER = "post-login"
+# api.session.setExpiresAt/setIdleExpiresAt/setCookieMode and event.session.created_at are Enterprise
+# features, setCookieMode also Early Access (Auth0's "Configure Session Lifetime" doc and the facts
+# file, Post-Login Action session API): on another plan the Action would run and change nothing.
+SELF_SERVICE_PLAN = "self_service"
+ACTION_NEEDS_ENTERPRISE = (
+    "the session policy's Action needs api.session.setExpiresAt, setIdleExpiresAt and setCookieMode and "
+    "event.session.created_at, which are Auth0 Enterprise features (setCookieMode also Early Access); on a "
+    "self_service plan it would change no session, so it was not created, deployed or bound. The tenant "
+    "settings were enforced. Set action_on_self_service: skip to enforce the tenant settings only, or plan: "
+    "enterprise if the tenant is on Enterprise")
 
 
 def _settings_differences(outcome):
@@ -60,29 +69,30 @@ def _binding_differences(before, after):
 
 
 def _replaced_settings(settings):
-    """The written fields' values before the run and as the tenant stored them, in human form."""
+    """The written fields' values before the run (None: not set) and as the tenant stored them, in human form."""
     stored = settings["settings"] or {}
+    before = dict((field, None if value == NOT_SET else value) for field, value in settings["diff"]["before"].items())
     after = dict((field, (stored.get(field) or {}).get("human") if field != "cookie_mode" else stored.get(field))
                  for field in settings["changed_fields"])
-    return dict(before=dict(settings["diff"]["before"]), after=after)
+    return dict(before=before, after=after)
 
 
 def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
-                   check_mode, sleep=time.sleep, clock=time.monotonic):
+                  check_mode, sleep=time.sleep, clock=time.monotonic, plan="enterprise", action_on_self_service="fail"):
     """Enforce settings, Action and binding; return one outcome with every difference.
 
-    Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, replaced)``;
-    ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode). ``replaced`` is what
-    a rollback restores: ``settings`` (``before``/``after`` of the written fields) and ``action``
-    (``id``, ``name``, ``before``/``after`` deployed version refs), each only when written.
+    Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, skipped, warnings,
+    replaced)``;
+    ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode). On a self_service
+    ``plan`` the Action part is refused (an error, so the status is ``failed``) or, with
+    ``action_on_self_service='skip'``, left out and named in ``skipped``. ``replaced`` is what a rollback
+    restores: ``settings`` (``before``/``after`` of the written fields) and ``action`` (``id``, ``name``,
+    ``before``/``after`` deployed version refs), each only when written.
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
-                   diff=dict(before={}, after={}), code_diff="", errors=[], replaced={})
-    try:
-        settings = ensure_settings(client, desired_settings, check_mode)
-    except Auth0Error as exc:
-        outcome["errors"].append("tenant settings: %s" % exc)
-        return _finish(outcome, check_mode)
+                   diff=dict(before={}, after={}), code_diff="", errors=[], skipped=[], warnings=[],
+                   replaced={})
+    settings = ensure_settings(client, desired_settings, check_mode)
     outcome.update(settings=settings["settings"], changed=settings["changed"])
     outcome["differences"].extend(_settings_differences(settings))
     if settings["changed"]:
@@ -95,6 +105,14 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         outcome["errors"].extend("tenant settings: %s" % error for error in settings["errors"])
         return _finish(outcome, check_mode)
     if code is None:
+        return _finish(outcome, check_mode)
+    if plan == SELF_SERVICE_PLAN:
+        if action_on_self_service == "skip":
+            outcome["skipped"] = ["action", "binding"]
+            outcome["warnings"].append("action skipped (action_on_self_service: skip): only the tenant settings are "
+                                       "enforced; " + ACTION_NEEDS_ENTERPRISE.split(";")[0])
+        else:
+            outcome["errors"].append("action: " + ACTION_NEEDS_ENTERPRISE)
         return _finish(outcome, check_mode)
 
     action = ensure_action(client, action_name, trigger=TRIGGER, code=code, runtime=runtime, deploy=True,

@@ -10,8 +10,7 @@ import sys
 import ansible_runner
 import yaml
 
-from harness import COLLECTIONS, ensure_collection_link
-from test_session_policy_role import POLICY
+from harness import COLLECTIONS, POLICY, ensure_collection_link
 
 ENFORCE_TASK = "Enforce tenant settings, Action and binding"
 # The fleet credential type of docs/guides/awx.md: one secret extra variable, a YAML mapping by tenant,

@@ -8,7 +8,8 @@ import re
 import subprocess
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+from harness import ROOT
+
 QUICK_TEST = "tests/integration/test_tenant_session.py::test_info_module_reads_once"
 
 

@@ -2,8 +2,8 @@
 merge_session_policy_reports playbook merges them into one JSON and Markdown report."""
 import json
 
+from harness import PLAYBOOK, inventory
 from test_rollback_session_policy import ROLLBACK, rollback_report
-from test_session_policy_role import PLAYBOOK, inventory
 
 MERGE = """
 - name: Merge

@@ -2,7 +2,8 @@
 import copy
 import json
 
-from test_session_policy_role import ACTION, PLAYBOOK, POLICY, bound_names, inventory
+from harness import ACTION, PLAYBOOK, POLICY, inventory
+from test_session_policy_role import bound_names
 
 ROLLBACK = """
 - name: Roll back
@@ -15,8 +16,12 @@ POLICY_B["session_policy_tenant"]["idle_session_lifetime"] = "1d"
 POLICY_B["session_policy_rules"][0]["session_lifetime"] = "4h"
 
 
+def action(tenant):
+    return [a for a in tenant.actions() if a["name"] == ACTION][0]
+
+
 def deployed(tenant):
-    return [a for a in tenant.actions() if a["name"] == ACTION][0]["deployed_version"]
+    return action(tenant)["deployed_version"]
 
 
 def rollback_report(tmp_path):
@@ -67,7 +72,7 @@ def test_apply_a_apply_b_rollback_restores_a_then_rerun_writes_nothing(playbook,
         assert bound_names(tenant) == [ACTION]
         assert [(w["method"], w["path"]) for w in tenant.writes()] == [
             ("PATCH", "/api/v2/tenants/settings"),
-            ("POST", "/api/v2/actions/actions/%s/versions/%s/deploy" % (version_a["action_id"], version_a["id"]))]
+            ("POST", "/api/v2/actions/actions/%s/versions/%s/deploy" % (action(tenant)["id"], version_a["id"]))]
         assert tenant.writes()[0]["body"] == {"idle_session_lifetime_in_minutes": 4320}
         tenant.clear_requests()
 

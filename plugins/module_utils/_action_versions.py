@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Earlier versions of an Action: read one, and deploy it again (a rollback).
 
-``POST /api/v2/actions/actions/{id}/versions/{versionId}/deploy`` is not in the facts file
-(docs/auth0-api-facts.md is silent on it) nor in the recorded exchanges: its answer and its effect on
-the draft are unconfirmed. So nothing here trusts the answer: the caller re-reads the action.
+``POST /api/v2/actions/actions/{id}/versions/{versionId}/deploy``: the facts file is silent on it and no
+real exchange is recorded; auth0-python 6.8.0 (``actions.versions.deploy``) has the route, an optional
+``update_draft`` body ("True if the draft of the action should be updated with the reverted version")
+and says it "creates a new, deployed action version that is identical to the specified version".
+Its answer on a real tenant is unconfirmed, so the caller re-reads the action instead of trusting it.
 
 Collection-internal: not a public API; names and signatures may change in any release.
 """

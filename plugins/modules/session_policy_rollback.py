@@ -20,9 +20,10 @@ description:
     previous state is left alone, so a second rollback writes nothing. When a part is neither
     (someone changed the tenant after the report), nothing at all is written to the tenant and
     RV(status) is V(changed_since_report), unless O(force) is set.
-  - Redeploying an earlier version uses C(POST /api/v2/actions/actions/{id}/versions/{versionId}/deploy).
-    Its answer and its effect on the draft are not confirmed by a recorded exchange; the module re-reads
-    the Action to confirm the redeploy, and leaves the draft as it is.
+  - Redeploying an earlier version uses C(POST /api/v2/actions/actions/{id}/versions/{versionId}/deploy), which
+    auth0-python describes as creating a new deployed version identical to the earlier one. No real exchange of it
+    is recorded, so the module re-reads the Action to confirm the redeploy. It sends no C(update_draft), so the
+    Action's draft keeps the undone code.
   - It is what the C(sessionguard.auth0.rollback_session_policy) playbook runs for each tenant.
 author:
   - sessionguard maintainers (@sessionguard)

@@ -1,4 +1,9 @@
-"""Redeploying an earlier Action version (a rollback): POST .../versions/{id}/deploy."""
+"""Redeploying an earlier Action version (a rollback): POST .../versions/{id}/deploy.
+
+The route, its optional ``update_draft`` and the answer's model are auth0-python's
+(``actions.versions.deploy``, DeployActionVersionResponseContent); no real exchange is recorded.
+"""
+import sdk_oracle
 
 CODE_A = "exports.onExecutePostLogin = async (event, api) => {}; // A"
 CODE_B = "exports.onExecutePostLogin = async (event, api) => {}; // B"
@@ -17,9 +22,14 @@ def _two_versions(api):
 
 def test_redeploy_makes_a_new_version_with_the_old_content_and_keeps_the_draft(api):
     action_id, v1, v2 = _two_versions(api)
-    r = api.post("/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"]))
+    path = "/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"])
+    r = api.post(path)
     assert r.status_code == 200
     v3 = r.json()
+    if sdk_oracle.HAS_SDK:
+        assert sdk_oracle.check_answer("POST", "/api/v2" + path, 200, v3) == []
+        one = "/actions/actions/%s/versions/%s" % (action_id, v1["id"])
+        assert sdk_oracle.check_answer("GET", "/api/v2" + one, 200, api.get(one).json()) == []
     assert (v3["number"], v3["deployed"], v3["code"]) == (3, True, CODE_A)
     assert v3["id"] not in (v1["id"], v2["id"])
     got = api.get("/actions/actions/" + action_id).json()

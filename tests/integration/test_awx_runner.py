@@ -10,6 +10,7 @@ import sys
 import ansible_runner
 import yaml
 
+from auth0_emulator.tenant import ALL_SCOPES
 from harness import COLLECTIONS, POLICY, ensure_collection_link
 
 ENFORCE_TASK = "Enforce tenant settings, Action and binding"
@@ -90,7 +91,8 @@ def assert_no_secret_anywhere(base, runner, emu):
 def test_check_then_apply_through_ansible_runner(emulator, tmp_path):
     ensure_collection_link()
     emu = emulator(3)
-    emu.tenant("tenant3").set_faults(fail_builds=1)
+    # tenant3's application may read but not create Actions: its apply fails at the create, alone.
+    emu.tenant("tenant3").set_scopes([s for s in ALL_SCOPES if s != "create:actions"])
     scan_dir = private_data_dir(tmp_path, emu, "job-scan")
     scan = run(scan_dir, "scan", check=True)
     assert (scan.status, scan.rc) == ("successful", 0), scan.stdout.read()[-3000:]
@@ -110,7 +112,7 @@ def test_check_then_apply_through_ansible_runner(emulator, tmp_path):
     assert [(host, events[host][0], events[host][1].get("status")) for host in sorted(events)] == [
         ("tenant1", "runner_on_ok", "changed"), ("tenant2", "runner_on_ok", "changed"),
         ("tenant3", "runner_on_failed", "failed")]
-    assert "build" in events["tenant3"][1]["msg"] and "injected fault" in events["tenant3"][1]["msg"]
+    assert "create:actions" in events["tenant3"][1]["msg"] and "403" in events["tenant3"][1]["msg"]
     assert set(apply.stats["failures"]) == {"tenant3"}
     assert dict((t["tenant"], t["status"]) for t in report(tmp_path)["tenants"]) == {
         "tenant1": "changed", "tenant2": "changed", "tenant3": "failed"}

@@ -287,8 +287,9 @@ class ActionStore:
     def deploy_version(self, action_id, version_id, payload):
         """Roll back: deploy an earlier version again, as a new version with the old one's content.
 
-        The facts file is silent on this route; the shape (a new version, the draft left as it is,
-        an optional ``update_draft``) is unconfirmed and modelled on Auth0's API reference.
+        The facts file is silent on this route. auth0-python 6.8.0 (``actions.versions.deploy``) gives
+        the shape: a new deployed version identical to the old one, an optional ``update_draft``.
+        Unconfirmed (no recorded exchange): the draft left as it is without ``update_draft``.
         """
         action = self.get(action_id)
         old = next((v for v in action.versions if v["id"] == version_id), None)

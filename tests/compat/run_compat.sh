@@ -20,11 +20,9 @@ find_python() {
   local version=$1 candidate
   local candidates=()
   candidate=$(command -v "python$version" 2>/dev/null) && candidates+=("$candidate")
-  for candidate in $(ls -d "$pyenv_root"/versions/"$version".*/bin/python"$version" 2>/dev/null | sort -V -r); do
-    candidates+=("$candidate")
-  done
-  for candidate in $(ls -d "$uv_root"/cpython-"$version".*/bin/python"$version" 2>/dev/null | sort -V -r); do
-    candidates+=("$candidate")
+  for candidate in "$pyenv_root"/versions/"$version".*/bin/python"$version" \
+                   "$uv_root"/cpython-"$version".*/bin/python"$version"; do
+    [ -x "$candidate" ] && candidates+=("$candidate")
   done
   if command -v uv >/dev/null 2>&1; then
     candidate=$(uv python find "$version" 2>/dev/null) && candidates+=("$candidate")
@@ -73,7 +71,9 @@ for leg in ${COMPAT:?COMPAT is not set}; do
   "$dir/bin/python" -m pytest "${tests[@]}" -q -n "${PYTEST_WORKERS:-2}" || failed+=("ansible-core $core on Python $python")
 done
 
-echo "compat: $([ "$find_only" = 1 ] && echo "would run" || echo ran) ${#ran[@]}, skipped ${#skipped[@]}, failed ${#failed[@]}"
+verb=ran
+if [ "$find_only" = 1 ]; then verb="would run"; fi
+echo "compat: $verb ${#ran[@]}, skipped ${#skipped[@]}, failed ${#failed[@]}"
 for item in "${skipped[@]}"; do echo "compat:   skipped $item"; done
 for item in "${failed[@]}"; do echo "compat:   FAILED $item"; done
 if [ ${#failed[@]} -gt 0 ]; then exit 1; fi

@@ -63,7 +63,11 @@ for leg in ${COMPAT:?COMPAT is not set}; do
   ran+=("ansible-core $core on Python $python")
   [ "$find_only" = 1 ] && continue
   dir=build/compat-$core-py$python
-  [ -x "$dir/bin/python" ] || "$interpreter" -m venv "$dir" || { failed+=("ansible-core $core: venv"); continue; }
+  # From the real file: a venv made through a symlink breaks when the symlink goes.
+  real=$("$interpreter" -c 'import os, sys; print(os.path.realpath(sys.executable))')
+  if ! "$dir/bin/python" -c '' 2>/dev/null; then
+    "$real" -m venv --clear "$dir" || { failed+=("ansible-core $core: venv"); continue; }
+  fi
   # shellcheck disable=SC2046 # one word per pinned requirement
   "$dir/bin/pip" install -q "ansible-core==$core" \
       $(grep -E '^(requests|voluptuous|pytest|pytest-xdist|trustme)==' tests/requirements-test.txt) \

@@ -43,6 +43,9 @@ def _routes():
         ("DELETE", ACTION, None, None),
         ("POST", ACTION + "/deploy", None, "DeployActionResponseContent"),
         ("GET", ACTION + "/versions", None, "ListActionVersionsPaginatedResponseContent"),
+        ("GET", ACTION + "/versions/[^/]+", None, "GetActionVersionResponseContent"),
+        # VersionsClient.deploy sends its optional update_draft inside ``request``; the collection sends no body.
+        ("POST", ACTION + "/versions/[^/]+/deploy", None, "DeployActionVersionResponseContent"),
         ("GET", BINDINGS, None, "ListActionBindingsPaginatedResponseContent"),
         ("PATCH", BINDINGS, BindingsClient.update_many, "UpdateActionBindingsResponseContent"),
     ]

@@ -293,6 +293,37 @@ class ActionStore:
         action.unregistered = int(self.tenant.knobs.get("unregistered_binds") or 0)
         return version
 
+    def deploy_version(self, action_id, version_id, payload):
+        """Roll back: deploy an earlier version again, as a new version with the old one's content.
+
+        The facts file is silent on this route. auth0-python 6.8.0 (``actions.versions.deploy``) gives
+        the shape: a new deployed version identical to the old one, an optional ``update_draft``.
+        Unconfirmed (no recorded exchange): the draft left as it is without ``update_draft``.
+        """
+        action = self.get(action_id)
+        old = next((v for v in action.versions if v["id"] == version_id), None)
+        if old is None:
+            raise not_found("The action version does not exist.", "action_version_not_found")
+        if payload is not None and not isinstance(payload, dict):
+            raise invalid_body("'Expected type object but found type array'.")
+        extra = [k for k in payload or {} if k != "update_draft"]
+        if extra:
+            raise invalid_body("'Additional properties not allowed: %s'." % ",".join(extra))
+        now = iso_now()
+        for v in action.versions:
+            v["deployed"] = False
+        version = dict(copy.deepcopy(old), id=new_uuid(self.tenant.id_rng), deployed=True,
+                       number=len(action.versions) + 1, created_at=now, updated_at=now)
+        action.versions.append(version)
+        action.deployed_version_id = version["id"]
+        action.deployed_at = self._now()
+        if (payload or {}).get("update_draft"):
+            action.code, action.runtime = old["code"], old["runtime"]
+            action.dependencies = copy.deepcopy(old["dependencies"])
+        action.all_changes_deployed = (action.code, action.runtime, action.dependencies) == \
+            (old["code"], old["runtime"], old["dependencies"])
+        return self._version_api(action, version)
+
     def list(self, query):
         check_query(query, LIST_QUERY)
         page, per_page = parse_page(query, 50, 100)

@@ -122,7 +122,11 @@ def _rule_block(rule, index, plan):
 
 
 class _Caps(object):
-    """Explicit lifetimes compared with the tenant settings that cap them; unknown caps asked for."""
+    """Explicit lifetimes compared with the confirmed tenant caps; unknown confirmed caps asked for.
+
+    An unconfirmed cap (``_policy_effects.CAP_CONFIRMED``) is never a reason to refuse: explain and
+    expectations show that it may cap the lifetime instead.
+    """
 
     def __init__(self, tenant, invalid):
         self.tenant = tenant
@@ -131,7 +135,7 @@ class _Caps(object):
         self.errors = []
 
     def check(self, entry, path):
-        if entry["source"] not in (FROM_RULE, FROM_DEFAULT) or entry["clipped_by"]:
+        if entry["source"] not in (FROM_RULE, FROM_DEFAULT) or entry["clipped_by"] or not entry["cap_confirmed"]:
             return
         if entry["cap"] is None:
             if entry["cap_field"] not in self.invalid:
@@ -140,11 +144,10 @@ class _Caps(object):
             return
         if entry["requested"] <= entry["cap"]:
             return
-        kind = "" if entry["cap_field"] in EFFECT_LIFETIMES else ", which caps non-persistent sessions"
         self.errors.append(
-            "%s: must be at most %s, the %s.%s that caps it%s; got %s. Auth0 silently caps a session at the tenant "
+            "%s: must be at most %s, the %s.%s that caps it; got %s. Auth0 silently caps a session at the tenant "
             "lifetime, so the tenant maximum must be the largest lifetime any rule grants"
-            % (path_text(path), format_minutes(entry["cap"]), TENANT_PATH, entry["cap_field"], kind,
+            % (path_text(path), format_minutes(entry["cap"]), TENANT_PATH, entry["cap_field"],
                format_minutes(entry["requested"])))
 
     def missing(self):

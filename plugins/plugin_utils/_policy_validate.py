@@ -21,7 +21,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._durations impo
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
     SETTING_KEYS, check_idle_within_absolute, parse_desired)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import (
-    FROM_DEFAULT, FROM_RULE, effective)
+    FROM_DEFAULT, FROM_RULE, FROM_TENANT, effective)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     CONDITIONS, DEFAULT_PATH, EFFECT_LIFETIMES, EFFECTS, HAS_VOLUPTUOUS, PLAN_PATH, RULE_KEYS, RULES_PATH,
     TENANT_PATH, VOLUPTUOUS_IMPORT_ERROR, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string,
@@ -159,6 +159,8 @@ class _Caps(object):
 
 def _described(entry):
     text = format_minutes(entry["minutes"])
+    if entry["source"] == FROM_TENANT:
+        text += " from %s.%s" % (TENANT_PATH, entry["cap_field"])
     if entry["source"] == FROM_DEFAULT:
         text += " from %s" % DEFAULT_PATH
         if entry["clipped_by"]:
@@ -167,17 +169,25 @@ def _described(entry):
 
 
 def _idle_within_absolute(effects, prefix, is_rule):
-    """An idle lifetime over the absolute one never applies: checked on the effective values."""
+    """An idle lifetime over the absolute one never applies: checked on the effective values.
+
+    When the Action sets no absolute lifetime, a persistent session's is the tenant
+    session_lifetime, which also caps setIdleExpiresAt ("cannot be set higher than the maximum
+    absolute session lifetime": facts file, "Post-Login Action session API").
+    """
     idle, absolute = effects["idle_session_lifetime"], effects["session_lifetime"]
     granted = (FROM_RULE, FROM_DEFAULT)
-    if idle["source"] not in granted or absolute["source"] not in granted or idle["minutes"] <= absolute["minutes"]:
+    documented = absolute["source"] == FROM_TENANT and absolute["cap_confirmed"] and absolute["minutes"] is not None
+    if idle["source"] not in granted or not (absolute["source"] in granted or documented):
+        return []
+    if idle["minutes"] <= absolute["minutes"]:
         return []
     if is_rule and FROM_RULE not in (idle["source"], absolute["source"]):
         return []  # both from the default, which reports it itself
     why = " (an idle lifetime over the absolute one never applies)"
     if idle["source"] == (FROM_RULE if is_rule else FROM_DEFAULT):
         return ["%s: must be at most the session_lifetime, %s; got %s%s"
-                % (path_text(prefix + ["idle_session_lifetime"]), _described(absolute) if is_rule
+                % (path_text(prefix + ["idle_session_lifetime"]), _described(absolute) if is_rule or documented
                    else format_minutes(absolute["minutes"]), format_minutes(idle["minutes"]), why)]
     return ["%s: must be at least the idle_session_lifetime, %s; got %s%s"
             % (path_text(prefix + ["session_lifetime"]), _described(idle), format_minutes(absolute["minutes"]), why)]

@@ -192,6 +192,18 @@ def test_rule_idle_over_tenant_idle_is_accepted_as_written():
     assert data["rules"][0]["set"]["idle_session_lifetime_minutes"] == 5 * 24 * 60
 
 
+def test_idle_over_the_tenant_absolute_is_an_error_when_nothing_sets_the_absolute():
+    # setIdleExpiresAt "cannot be set higher than the maximum absolute session lifetime" (documented).
+    assert one_error(rules=[rule(idle_session_lifetime="40d")], default={}) == (
+        "session_policy_rules[0].idle_session_lifetime: must be at most the session_lifetime, 30d from "
+        "session_policy_tenant.session_lifetime; got 40d (an idle lifetime over the absolute one never applies)")
+    assert one_error(rules=[], default={"idle_session_lifetime": "40d"}) == (
+        "session_policy_default.idle_session_lifetime: must be at most the session_lifetime, 30d from "
+        "session_policy_tenant.session_lifetime; got 40d (an idle lifetime over the absolute one never applies)")
+    # A non-persistent session's maximum absolute lifetime is not documented: accepted.
+    assert policy(rules=[rule(idle_session_lifetime="40d", cookie_mode="non-persistent")], default={})[1] == []
+
+
 def test_explicit_persistent_over_the_documented_cap_is_still_an_error():
     assert one_error(rules=[rule(session_lifetime="40d")]) == (
         "session_policy_rules[0].session_lifetime: must be at most 30d, the session_policy_tenant.session_lifetime "

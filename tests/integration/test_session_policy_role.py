@@ -183,3 +183,94 @@ def test_secrets_never_in_verbose_role_output(playbook, emulator, tmp_path):
         for secret in [tenant.client_secret] + tenant.issued_tokens():
             assert secret not in run.output
             assert secret not in (tmp_path / "session-policy-report.json").read_text()
+
+
+MODULE_DEFAULTS_PLAYBOOK = """
+- name: Enforce with the connection in module_defaults
+  hosts: all
+  gather_facts: false
+  connection: local
+  module_defaults:
+    group/sessionguard.auth0.auth0:
+      domain: "{{ tenant_domain }}"
+      client_id: "{{ tenant_client_id }}"
+      client_secret: "{{ tenant_client_secret }}"
+      ca_path: "{{ tenant_ca_path }}"
+  roles:
+    - role: sessionguard.auth0.session_policy
+"""
+
+
+def test_connection_from_module_defaults(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    hosts = dict((t.name, {"tenant_domain": t.domain, "tenant_client_id": t.client_id,
+                           "tenant_client_secret": t.client_secret, "tenant_ca_path": emu.ca_path})
+                 for t in emu.tenants)
+    variables = dict(POLICY, session_policy_report_dir=str(tmp_path))
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": variables}}))
+    run = playbook(MODULE_DEFAULTS_PLAYBOOK, inventory=str(path))
+    assert run.rc == 0, run
+    assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "changed"}
+    for tenant in emu.tenants:
+        assert tenant.token_count() == 1
+        assert bound_names(tenant) == [ACTION]
+
+
+def token_audiences(tenant):
+    return [r["body"].get("audience") for r in tenant.requests() if r["path"] == "/oauth/token"]
+
+
+@pytest.mark.parametrize("style", ["mapping", "variables"])
+def test_audience_reaches_the_token_request(playbook, emulator, tmp_path, style):
+    """The connection mapping carries every connection option, audience included (issue 14)."""
+    emu = emulator(2)
+    custom = "https://login.acme.example/api/v2/"
+    tenant1 = emu.tenant("tenant1")
+    if style == "mapping":
+        # The mapping wins over the older per-option variables the inventory also sets.
+        extra = {"tenant1": {"session_policy_connection": {"audience": tenant1.audience, "timeout": 7}},
+                 "tenant2": {"session_policy_connection": {"audience": custom}}}
+    else:
+        extra = {"tenant1": {"session_policy_audience": tenant1.audience},
+                 "tenant2": {"session_policy_audience": custom}}
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, host_vars=extra),
+                   extra_vars={"session_policy_batches": ["100%"]})
+    assert run.rc != 0
+    assert token_audiences(tenant1) == [tenant1.audience]
+    assert token_audiences(emu.tenant("tenant2")) == [custom]
+    assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "failed"}
+    failed = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant2"][0]
+    assert "Service not enabled within domain" in failed["error"] and failed["domain"] == emu.tenant("tenant2").domain
+    assert emu.tenant("tenant2").writes() == []
+
+
+AWX_CREDENTIALS_VARS = {
+    "session_policy_client_id": "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_id }}",
+    "session_policy_client_secret":
+        "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_secret }}",
+}
+
+
+def test_tenant_missing_from_a_credentials_mapping_fails_alone(playbook, emulator, tmp_path):
+    """docs/guides/awx.md's fleet credential: a tenant left out of it fails alone, reported."""
+    emu = emulator(3)
+    hosts = {}
+    for tenant in emu.tenants:
+        hosts[tenant.name] = {"ansible_connection": "local", "session_policy_domain": tenant.domain}
+    credentials = dict((t.name, {"client_id": t.client_id, "client_secret": t.client_secret})
+                       for t in emu.tenants if t.name != "tenant2")
+    variables = dict(POLICY, session_policy_ca_path=emu.ca_path, session_policy_report_dir=str(tmp_path),
+                     **AWX_CREDENTIALS_VARS)
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": variables}}))
+    run = playbook(PLAYBOOK, inventory=str(path), extra_vars={
+        "sessionguard_auth0_credentials": yaml.safe_dump(credentials), "session_policy_batches": ["100%"]})
+    assert run.rc != 0
+    assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "failed", "tenant3": "changed"}
+    failed = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant2"][0]
+    assert "tenant2" in failed["error"]
+    assert emu.tenant("tenant2").requests() == []
+    assert bound_names(emu.tenant("tenant3")) == [ACTION]
+    for tenant in emu.tenants:
+        assert tenant.client_secret not in run.output

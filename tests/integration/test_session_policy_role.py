@@ -1,5 +1,6 @@
 """The session_policy role and the enforce_session_policy playbook across several emulated tenants."""
 import json
+import re
 
 import pytest
 import yaml
@@ -72,6 +73,10 @@ def test_fresh_tenants_converge_then_rerun_is_free(playbook, emulator, tmp_path)
 
     second = playbook(PLAYBOOK, inventory=inv)
     assert second.rc == 0, second
+    # The report files are artifacts, not managed state: a converged fleet's rerun changes nothing.
+    assert [(r["task"], r["host"]) for r in second.results if r["result"].get("changed")] == []
+    for tenant in emu.tenants:
+        assert re.search(r"^%s\s+: ok=\d+\s+changed=0 " % tenant.name, second.stdout, re.M), second.stdout
     assert statuses(tmp_path) == {"tenant1": "compliant", "tenant2": "compliant", "tenant3": "compliant"}
     for tenant in emu.tenants:
         assert tenant.writes() == []
@@ -274,3 +279,34 @@ def test_tenant_missing_from_a_credentials_mapping_fails_alone(playbook, emulato
     assert bound_names(emu.tenant("tenant3")) == [ACTION]
     for tenant in emu.tenants:
         assert tenant.client_secret not in run.output
+
+
+def test_limit_run_merges_into_the_fleet_report(playbook, emulator, tmp_path):
+    emu = emulator(3)
+    inv = inventory(tmp_path, emu)
+    first = playbook(PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": [1, 1, "100%"]})
+    assert first.rc == 0, first
+    whole = report(tmp_path)
+    assert whole["outcome"] == "applied" and whole["heading"] == "Applied to every tenant."
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", whole["generated_at"])
+    assert len(whole["policies"]) == 1 and all(t["policy"] == whole["policies"][0] for t in whole["tenants"])
+    summaries = [r["result"]["msg"] for r in first.results if r["task"] == "Plan summary"]
+    assert [lines[1] for lines in summaries] == [
+        "canary: 1 tenant: 1 changed", "batch 2 of 3: 1 tenant: 1 changed", "batch 3 of 3: 1 tenant: 1 changed"]
+    assert summaries[-1][-2:] == ["fleet: 3 tenants: 3 changed",
+                                  "report: %s/session-policy-report.md" % tmp_path]
+    assert summaries[0][2].startswith("~ tenant1 changed: settings session_lifetime: ")
+
+    emu.tenant("tenant2").set_settings(idle_session_lifetime_minutes=90)
+    scan = playbook(PLAYBOOK, inventory=inv, check=True, args=["--limit", "tenant2"])
+    assert scan.rc == 0, scan
+    merged = report(tmp_path)
+    assert (merged["limit"], merged["outcome"]) == ("tenant2", "checked")
+    assert [(t["tenant"], t["status"]) for t in merged["tenants"]] == [("tenant2", "drifted")]
+    assert [(t["tenant"], t["status"], t["reported_at"]) for t in merged["earlier"]] == [
+        ("tenant1", "changed", whole["tenants"][0]["reported_at"]),
+        ("tenant3", "changed", whole["tenants"][2]["reported_at"])]
+    md = (tmp_path / "session-policy-report.md").read_text()
+    assert "**Drift scan (check mode): nothing was written.**" in md
+    assert "--limit `tenant2`" in md and "**Summary:** 1 tenant: 1 drifted." in md
+    assert "## Tenants outside this run" in md and "| tenant3 | changed |" in md

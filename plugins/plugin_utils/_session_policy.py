@@ -35,6 +35,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._durations impo
     IDLE_TWINS, LIFETIME_FIELDS, PLAN_LIMITS, DurationError, check_limit, format_minutes, parse_duration)
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
     COOKIE_MODES, DEFAULT_COOKIE_MODE, SETTING_KEYS)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._suggest import did_you_mean
 
 TENANT_PATH = "session_policy_tenant"
 RULES_PATH = "session_policy_rules"
@@ -270,7 +271,8 @@ def _message(prefix, error):
     if msg == "extra keys not allowed":
         shape = tuple("*" if isinstance(part, int) else part for part in path[:-1])
         allowed = _ALLOWED_KEYS.get(shape)
-        msg = "is not a known key" + (" (expected one of: %s)" % ", ".join(allowed) if allowed else "")
+        msg = "is not a known key" + (did_you_mean(path[-1], allowed) + " (expected one of: %s)" % ", ".join(allowed)
+                                      if allowed else "")
     elif msg == "required key not provided":
         msg = "is required"
     elif msg == "expected a dictionary":

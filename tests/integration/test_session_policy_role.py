@@ -310,3 +310,63 @@ def test_limit_run_merges_into_the_fleet_report(playbook, emulator, tmp_path):
     assert "**Drift scan (check mode): nothing was written.**" in md
     assert "--limit `tenant2`" in md and "**Summary:** 1 tenant: 1 drifted." in md
     assert "## Tenants outside this run" in md and "| tenant3 | changed |" in md
+
+
+def test_empty_policy_is_refused_before_any_request(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, policy={}))
+    assert run.rc != 0
+    assert ("The session policy is empty: session_policy_rules and session_policy_default are not set, "
+            "nor is session_policy_tenant") in run.output
+    assert all(t.requests() == [] for t in emu.tenants)
+    assert report(tmp_path)["outcome"] == "invalid"
+
+
+def test_validation_errors_printed_once_one_per_line(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    inv = inventory(tmp_path, emu)
+    assert playbook(PLAYBOOK, inventory=inv).rc == 0
+    assert report(tmp_path)["outcome"] == "applied"
+    for tenant in emu.tenants:
+        tenant.clear_requests()
+    rules = json.loads(json.dumps(POLICY["session_policy_rules"]))
+    rules[0]["match"] = {"risk_confidense": ["low"]}
+    rules[1]["session_lifetime"] = "30x"
+    # Only tenant2's policy is wrong: the whole run stops all the same, before any request.
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, host_vars={"tenant2": {"session_policy_rules": rules}}))
+    assert run.rc != 0
+    assert all(t.requests() == [] for t in emu.tenants)
+    shown = run.task("Show every error of the session policy, one per line", host="tenant2")["result"]["msg"]
+    assert shown == [
+        "session_policy_rules[0].match.risk_confidense: is not a known key (did you mean risk_confidence?) "
+        "(expected one of: organizations, clients, connections, countries, not_countries, roles, risk_confidence, "
+        "mfa, app_metadata)",
+        "session_policy_rules[1].session_lifetime: has unknown unit 'x' (use m, h, d or w); got '30x'"]
+    assert "Finalization of task args" not in run.output
+    assert run.output.count("risk_confidense") == 1
+    assert ('"session_policy_rules[1].session_lifetime: has unknown unit \'x\' (use m, h, d or w); got \'30x\'"'
+            in run.output)
+    assert "The session policy of tenant2 is invalid: 2 errors, listed above." in run.output
+    # The older "Applied" report does not stay looking current.
+    stopped = report(tmp_path)
+    assert stopped["outcome"] == "invalid"
+    assert stopped["heading"] == "Stopped before any tenant was touched: the session policy of 1 tenant is invalid."
+    assert [(t["tenant"], t["status"]) for t in stopped["tenants"]] == [("tenant2", "invalid")]
+    assert stopped["not_reached"] == ["tenant1"]
+
+
+def test_validate_tag_needs_no_credentials(playbook, tmp_path):
+    path = tmp_path / "inventory.yml"
+    hosts = {"acme-dev": {"ansible_connection": "local"}, "acme-prod": {"ansible_connection": "local"}}
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": dict(POLICY)}}))
+    run = playbook(PLAYBOOK, inventory=str(path), args=["--tags", "validate"])
+    assert run.rc == 0, run
+    ran = sorted(set(r["task"] for r in run.results if r["status"] != "skipped"))
+    assert "Enforce tenant settings, Action and binding" not in ran
+    assert "Render the Action and the tenant settings" in ran
+
+    bad = dict(POLICY, session_policy_default={"session_lifetime": "7x"})
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": bad}}))
+    run = playbook(PLAYBOOK, inventory=str(path), args=["--tags", "validate"])
+    assert run.rc != 0
+    assert "session_policy_default.session_lifetime: has unknown unit 'x'" in run.output

@@ -116,6 +116,7 @@ operations:
   sample: ["update settings", "update action", "deploy action", "bind action"]
 """
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import readable_code_diff
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
@@ -153,7 +154,13 @@ def main():
     outcome = ensure_policy(module.client, desired, params["action_name"], params["code"], params["runtime"],
                             params["display_name"], params["position"], params["build_timeout"], module.check_mode)
     result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations"))
-    diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
+    diff = [outcome["diff"]]
+    if outcome["code_diff"]:
+        # The policy's changes read better than a line of JSON in 115 lines of code; the code from -vvv.
+        prepared = readable_code_diff(outcome["code_diff"])
+        if module._verbosity >= 3 and prepared != outcome["code_diff"]:
+            prepared += "\n" + outcome["code_diff"]
+        diff.append(dict(prepared=prepared))
     module.finish(result, errors=outcome["errors"], diff=diff)
 
 

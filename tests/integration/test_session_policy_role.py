@@ -138,6 +138,29 @@ def test_policy_change_updates_action_and_keeps_binding(playbook, emulator, tmp_
     assert [(w["method"], w["path"].split("/")[-1]) for w in tenant.writes()] == [
         ("PATCH", action["id"]), ("POST", "deploy")]
     assert '"idle_session_lifetime_minutes":30,"session_lifetime_minutes":240' in action["code"]
+    # Read as the policy, per rule and field, in the report, the plan summary and --diff.
+    entry = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant1"][0]
+    assert entry["differences"] == [{"part": "action", "field": 'rules["high-risk logins"].session_lifetime',
+                                     "current": "8h", "desired": "4h"}]
+    assert ('~ tenant1 changed: action rules["high-risk logins"].session_lifetime: "8h" -> "4h"'
+            in run.task("Plan summary")["result"]["msg"])
+    assert 'rules["high-risk logins"].session_lifetime: 8h -> 4h' in run.output
+    assert "const POLICY" not in run.output
+
+
+def test_new_tenant_check_diff_shows_the_policy_not_the_code(playbook, emulator, tmp_path):
+    emu = emulator(1)
+    inv = inventory(tmp_path, emu)
+    run = playbook(PLAYBOOK, inventory=inv, check=True, diff=True)
+    assert run.rc == 0, run
+    assert "new Action with this policy:" in run.output
+    assert ('rules["high-risk logins"]: when risk_confidence ["low"]: idle_session_lifetime 30m, session_lifetime 8h'
+            in run.output)
+    assert "onExecutePostLogin" not in run.output
+    verbose = playbook(PLAYBOOK, inventory=inv, check=True, diff=True, verbosity=3)
+    assert verbose.rc == 0, verbose
+    assert "new Action with this policy:" in verbose.output and "onExecutePostLogin" in verbose.output
+    assert emu.tenant("tenant1").writes() == []
 
 
 def test_failed_tenant_stops_the_rollout(playbook, emulator, tmp_path):

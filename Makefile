@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := build/ansible_collections/sessionguard/auth0
 SANITY_ROOT := build/sanity/ansible_collections/sessionguard/auth0
 PYTEST_WORKERS ?= 2
+# Scripts (demo, reliability, bench) import the collection, the test harness and the emulator as pytest.ini does.
+SCRIPT_PATH := PYTHONPATH=$(CURDIR)/build:$(CURDIR)/tests/support:$(CURDIR)/tests/emulator:$(CURDIR)/tests/reliability
 
 .PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
 
@@ -21,7 +23,7 @@ $(COLLECTION_LINK):
 	ln -sfn ../../.. $@
 
 demo: venv $(COLLECTION_LINK)
-	$(BIN)/python demo/run_demo.py
+	$(SCRIPT_PATH) $(BIN)/python demo/run_demo.py
 
 test: unit emulator-tests integration node reliability-quick bench-quick sanity lint docs-lint release-test docs-site compat
 
@@ -86,10 +88,10 @@ compat: $(COLLECTION_LINK)
 
 # Faults, load and concurrency across 20 emulated tenants; writes docs/reliability.md.
 reliability: venv $(COLLECTION_LINK)
-	$(BIN)/python tests/reliability/run_reliability.py --tenants 20 --seed 1 --out tests/reliability/results.json
+	$(SCRIPT_PATH) $(BIN)/python tests/reliability/run_reliability.py --tenants 20 --seed 1 --out build/reliability/results.json
 
 reliability-quick: venv $(COLLECTION_LINK)
-	$(BIN)/python tests/reliability/run_reliability.py --quick
+	$(SCRIPT_PATH) $(BIN)/python tests/reliability/run_reliability.py --quick
 
 # Fleet benchmark beside auth0-deploy-cli; writes docs/performance.md. BENCH_ARGS="--tenants 200" etc.
 BENCH_ARGS ?=
@@ -98,10 +100,10 @@ tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/packag
 	touch $@
 
 bench: venv $(COLLECTION_LINK) tests/bench/node_modules/.installed
-	$(BIN)/python tests/bench/run_bench.py $(BENCH_ARGS)
+	$(SCRIPT_PATH) $(BIN)/python tests/bench/run_bench.py $(BENCH_ARGS)
 
 bench-quick: venv $(COLLECTION_LINK) tests/bench/node_modules/.installed
-	$(BIN)/python tests/bench/run_bench.py --quick
+	$(SCRIPT_PATH) $(BIN)/python tests/bench/run_bench.py --quick
 
 release-test: venv $(COLLECTION_LINK)
 	$(BIN)/python -m pytest tests/release -q -n $(PYTEST_WORKERS)

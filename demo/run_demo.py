@@ -19,9 +19,8 @@ import requests
 import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
-from auth0_emulator import Emulator  # noqa: E402
+from auth0_emulator import Emulator
 
 GROUPS = {"acme-dev": "dev", "acme-staging": "staging", "acme-prod": "prod"}
 EXAMPLE_GROUP_VARS = os.path.join(ROOT, "docs", "examples", "inventory", "group_vars")

@@ -37,13 +37,10 @@ import yaml
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(BENCH, "..", ".."))
 COLLECTIONS = os.path.join(ROOT, "build")
-sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
-from auth0_emulator import Emulator  # noqa: E402
-
-# The policy of the role's integration tests: four lifetimes, a cookie mode, three rules.
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from test_session_policy_role import POLICY  # noqa: E402  pylint: disable=wrong-import-position
+from auth0_emulator import Emulator
+# The example inventory's policy: four lifetimes, a cookie mode, three rules.
+from harness import POLICY
 
 A0DEPLOY = os.path.join(BENCH, "node_modules", ".bin", "a0deploy")
 DOC = os.path.join(ROOT, "docs", "performance.md")
@@ -331,7 +328,6 @@ def run_deploy_cli(emu, tenants, directory, parallel, phase):
 # ---------------------------------------------------------------- the benchmark
 
 def action_code():
-    sys.path.insert(0, COLLECTIONS)
     from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (
         render_action, validate_policy)
     normalized, errors = validate_policy(POLICY["session_policy_tenant"], POLICY["session_policy_rules"],
@@ -508,7 +504,6 @@ def main(argv=None):
                         help="5 tenants, forks 5, deploy-cli on 2 tenants at parallel 2; exit 1 on a missed target")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, inventories)")
     args = parser.parse_args(argv)
-    sys.path.insert(0, BENCH)
 
     if args.render_only:
         render(args.render_only, args.doc or DOC)

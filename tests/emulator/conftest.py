@@ -1,14 +1,10 @@
 """Fixtures for the emulator's own tests: one emulator per session, reset before each test."""
-import os
-import sys
 import time
 
 import pytest
 import requests
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from auth0_emulator import Emulator  # noqa: E402
+from auth0_emulator import Emulator
 
 
 class Api:

@@ -6,12 +6,7 @@ entries as inventory hosts of the enforce_session_policy playbook), in one test 
 does not run it twice. Entries with ``xfail`` are known bugs reported to the lead: they must still
 fail the check, so a fix shows up here as "now passes: remove its xfail line".
 """
-import os
-import sys
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
-
-import catalogue  # noqa: E402
+import catalogue
 
 ENTRIES = catalogue.load()
 

@@ -5,8 +5,7 @@ One emulated tenant per case (scopes are per tenant), every case a task of one p
 """
 import yaml
 
-from harness import connection
-from test_trigger_binding import seed_actions
+from harness import connection, seed_actions
 
 ACTION = "scoped-action"
 CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"

@@ -3,43 +3,8 @@ import json
 import re
 
 import pytest
-import yaml
 
-PLAYBOOK = """
-- name: Enforce
-  ansible.builtin.import_playbook: sessionguard.auth0.enforce_session_policy
-"""
-
-POLICY = {
-    "session_policy_tenant": {"session_lifetime": "30d", "idle_session_lifetime": "3d",
-                              "ephemeral_session_lifetime": "1d", "idle_ephemeral_session_lifetime": "8h",
-                              "cookie_mode": "persistent"},
-    "session_policy_rules": [
-        {"name": "high-risk logins", "match": {"risk_confidence": ["low"]},
-         "session_lifetime": "8h", "idle_session_lifetime": "30m"},
-        {"name": "trusted organizations", "match": {"organizations": ["org_abc123", "acme-partners"]},
-         "session_lifetime": "30d"},
-        # Non-persistent sessions are capped by the ephemeral tenant lifetimes (1d / 8h).
-        {"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent",
-         "session_lifetime": "1d", "idle_session_lifetime": "8h"},
-    ],
-    "session_policy_default": {"session_lifetime": "7d", "idle_session_lifetime": "1d"},
-}
-ACTION = "sessionguard-session-policy"
-
-
-def inventory(tmp_path, emu, policy=None, host_vars=None, **group_vars):
-    hosts = {}
-    for tenant in emu.tenants:
-        hosts[tenant.name] = dict({"ansible_connection": "local", "session_policy_domain": tenant.domain,
-                                   "session_policy_client_id": tenant.client_id,
-                                   "session_policy_client_secret": tenant.client_secret},
-                                  **(host_vars or {}).get(tenant.name, {}))
-    variables = dict(POLICY if policy is None else policy)
-    variables.update(session_policy_ca_path=emu.ca_path, session_policy_report_dir=str(tmp_path), **group_vars)
-    path = tmp_path / "inventory.yml"
-    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": variables}}))
-    return str(path)
+from harness import ACTION, PLAYBOOK, POLICY, inventory
 
 
 def report(tmp_path):

@@ -2,25 +2,7 @@
 import json
 import threading
 
-from harness import connection, ensure_collection_link, run_playbook
-
-TRIGGER = "post-login"
-CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"
-
-
-def seed_actions(tenant, names, deployed=True, bind=False):
-    """Actions made behind the tool's back (Python state, not logged), deployed and optionally bound in order."""
-    with tenant.lock:
-        store = tenant.action_store
-        for name in names:
-            created = store.create({"name": name, "supported_triggers": [{"id": TRIGGER, "version": "v3"}],
-                                    "code": CODE})
-            if deployed:
-                store._deploy(store.actions[created["id"]])
-        if bind:
-            refs = [{"ref": {"type": "action_name", "value": n}, "display_name": "Team %s" % n}
-                    for n in [b["action"]["name"] for b in tenant.bindings(TRIGGER)] + list(names)]
-            tenant.binding_store.replace(TRIGGER, {"bindings": refs})
+from harness import TRIGGER, connection, ensure_collection_link, run_playbook, seed_actions
 
 
 def play(*tasks):

@@ -6,9 +6,7 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.dirname(sys.executable)
 
-# The integration harness (run_playbook, connection) and its emulator fixture, imported, not copied.
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-import harness  # noqa: E402  pylint: disable=wrong-import-position
+import harness
 
 _spec = importlib.util.spec_from_file_location("integration_fixtures",
                                                os.path.join(ROOT, "tests", "integration", "conftest.py"))

@@ -6,17 +6,14 @@ run_reliability.py (which puts the outcome table in docs/reliability.md).
 """
 import json
 import os
-import sys
 import time
 
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
-from harness import Emulator, connection, ensure_collection_link, run_playbook  # noqa: E402
-from test_session_policy_role import PLAYBOOK, inventory  # noqa: E402
+from harness import PLAYBOOK, Emulator, connection, ensure_collection_link, inventory, run_playbook
 
 CATALOGUE = os.path.join(HERE, "bad_inputs.yml")
 

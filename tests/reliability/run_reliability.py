@@ -10,7 +10,7 @@ into docs/reliability.md.
     .venv/bin/python tests/reliability/run_reliability.py                  # everything, 20 tenants
     .venv/bin/python tests/reliability/run_reliability.py --quick          # CI subset, 4 tenants, no doc
     .venv/bin/python tests/reliability/run_reliability.py --scenario hang --tenants 20 --seed 3
-    .venv/bin/python tests/reliability/run_reliability.py --render-only --out tests/reliability/results.json
+    .venv/bin/python tests/reliability/run_reliability.py --render-only --out build/reliability/results.json
 """
 import argparse
 import json
@@ -26,18 +26,12 @@ from xml.etree import ElementTree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-sys.path.insert(0, HERE)
 
-from harness import COLLECTIONS, Emulator, ensure_collection_link, run_playbook  # noqa: E402
-from test_session_policy_role import ACTION, PLAYBOOK, POLICY, inventory  # noqa: E402
-from test_trigger_binding import seed_actions  # noqa: E402
+from harness import ACTION, PLAYBOOK, POLICY, Emulator, ensure_collection_link, inventory, run_playbook, seed_actions
 
-import catalogue  # noqa: E402
+import catalogue
 
-sys.path.insert(0, COLLECTIONS)
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (  # noqa: E402
-    render_action, validate_policy)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import render_action, validate_policy
 
 DOC = os.path.join(ROOT, "docs", "reliability.md")
 OTHERS = ["team-audit", "team-geo"]
@@ -456,7 +450,7 @@ def render(results):
     add("## Rerun it")
     add("")
     add("```sh")
-    add(".venv/bin/python tests/reliability/run_reliability.py --tenants 20 --seed %d --out tests/reliability/results.json"
+    add(".venv/bin/python tests/reliability/run_reliability.py --tenants 20 --seed %d --out build/reliability/results.json"
         % meta["seed"])
     add(".venv/bin/python tests/reliability/run_reliability.py --quick   # the CI subset: 4 tenants")
     add(".venv/bin/python tests/reliability/run_reliability.py --scenario hang --tenants 20 --seed 3")
@@ -605,7 +599,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scenario", default="all",
                         help="all, or a comma list of: %s, bad_input, security" % ", ".join(s["name"] for s in SCENARIOS))
-    parser.add_argument("--out", default=None, help="results file (default tests/reliability/results.json; with "
+    parser.add_argument("--out", default=None, help="results file (default build/reliability/results.json; with "
                         "--quick, results-quick.json in the system temp directory)")
     parser.add_argument("--quick", action="store_true", help="4 tenants, every fault scenario; no catalogue/security "
                         "(make integration runs those)")
@@ -615,7 +609,7 @@ def main():
     args = parser.parse_args()
     if args.out is None:
         args.out = os.path.join(tempfile.gettempdir(), "results-quick.json") if args.quick else \
-            os.path.join(HERE, "results.json")
+            os.path.join(ROOT, "build", "reliability", "results.json")
     if args.doc is None:
         args.doc = "-" if args.quick and not args.render_only else DOC
     if args.render_only:
@@ -648,6 +642,7 @@ def main():
         if "security" in wanted:
             results["security"] = run_security(workroot)
     results["meta"]["seconds"] = round(time.time() - started, 1)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as handle:
         json.dump(results, handle, indent=1, sort_keys=True)
     if args.doc != "-":

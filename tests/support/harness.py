@@ -1,7 +1,8 @@
-"""Integration harness: real ``ansible-playbook`` runs against the Auth0 emulator, and their results.
+"""Test harness: real ``ansible-playbook`` runs against the Auth0 emulator, their results, and the
+shared test policy (the example inventory's), imported by the integration, release, reliability and
+bench suites so none of them imports another's test files.
 
-A module of its own name (not conftest) so that tests, the reliability runner and the release
-tests import the same code without clashing with other conftest modules.
+On the import path through pytest.ini's ``pythonpath`` (and ``PYTHONPATH`` in the Makefile for scripts).
 """
 import json
 import os
@@ -9,15 +10,36 @@ import subprocess
 import sys
 import textwrap
 
+import yaml
+
+from auth0_emulator import Emulator
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTIONS = os.path.join(ROOT, "build")
-sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+CALLBACKS = os.path.join(ROOT, "tests", "integration", "callback_plugins")
+EXAMPLE_POLICY = os.path.join(ROOT, "docs", "examples", "inventory", "group_vars", "all.yml")
 
-from auth0_emulator import Emulator  # noqa: E402
+PLAYBOOK = """
+- name: Enforce
+  ansible.builtin.import_playbook: sessionguard.auth0.enforce_session_policy
+"""
+ACTION = "sessionguard-session-policy"
+TRIGGER = "post-login"
+SEED_CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"
 
-__all__ = ["COLLECTIONS", "Emulator", "Run", "connection", "ensure_collection_link", "run_playbook"]
+__all__ = ["ACTION", "COLLECTIONS", "Emulator", "PLAYBOOK", "POLICY", "ROOT", "Run", "connection",
+           "ensure_collection_link", "inventory", "run_playbook", "seed_actions"]
+
+
+def _example_policy():
+    """The policy of docs/examples/inventory: the tests run what users are told to copy."""
+    with open(EXAMPLE_POLICY) as handle:
+        variables = yaml.safe_load(handle)
+    return dict((name, value) for name, value in variables.items()
+                if name in ("session_policy_tenant", "session_policy_rules", "session_policy_default"))
+
+
+POLICY = _example_policy()
 
 
 def ensure_collection_link():
@@ -75,7 +97,7 @@ def run_playbook(tmp_path, text, check=False, diff=False, verbosity=0, extra_var
     environment = dict(os.environ)
     environment.update({
         "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
-        "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+        "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
         "ANSIBLE_CALLBACKS_ENABLED": "result_log",
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
         "ANSIBLE_NOCOLOR": "1",
@@ -99,3 +121,33 @@ def connection(emu, tenant):
     """The connection options of one emulated tenant, as module arguments."""
     return {"domain": tenant.domain, "client_id": tenant.client_id, "client_secret": tenant.client_secret,
             "ca_path": emu.ca_path}
+
+
+def inventory(tmp_path, emu, policy=None, host_vars=None, **group_vars):
+    """An inventory of every emulated tenant with ``policy`` (default: the example's) and a report dir."""
+    hosts = {}
+    for tenant in emu.tenants:
+        hosts[tenant.name] = dict({"ansible_connection": "local", "session_policy_domain": tenant.domain,
+                                   "session_policy_client_id": tenant.client_id,
+                                   "session_policy_client_secret": tenant.client_secret},
+                                  **(host_vars or {}).get(tenant.name, {}))
+    variables = dict(POLICY if policy is None else policy)
+    variables.update(session_policy_ca_path=emu.ca_path, session_policy_report_dir=str(tmp_path), **group_vars)
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": variables}}))
+    return str(path)
+
+
+def seed_actions(tenant, names, deployed=True, bind=False):
+    """Actions made behind the tool's back (Python state, not logged), deployed and optionally bound in order."""
+    with tenant.lock:
+        store = tenant.action_store
+        for name in names:
+            created = store.create({"name": name, "supported_triggers": [{"id": TRIGGER, "version": "v3"}],
+                                    "code": SEED_CODE})
+            if deployed:
+                store._deploy(store.actions[created["id"]])  # pylint: disable=protected-access
+        if bind:
+            refs = [{"ref": {"type": "action_name", "value": n}, "display_name": "Team %s" % n}
+                    for n in [b["action"]["name"] for b in tenant.bindings(TRIGGER)] + list(names)]
+            tenant.binding_store.replace(TRIGGER, {"bindings": refs})

@@ -3,6 +3,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from harness import ACTION, PLAYBOOK, POLICY, inventory
 

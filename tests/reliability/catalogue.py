@@ -10,6 +10,8 @@ import time
 
 import yaml
 
+SHOWN_ERRORS = "Show every error of the session policy, one per line"
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -84,15 +86,31 @@ def run_catalogue(workdir, entries=None):
         view = type("View", (), {"tenants": role_tenants, "ca_path": emu.ca_path})()
         inv = inventory(role_dir, view, host_vars=_role_hosts(roles, emu, role_tenants))
         role_run = run_playbook(role_dir, PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": ["100%"]})
+        # An invalid policy stops the whole run in its validation play, so the entries that fail
+        # later (connection, position) run again without the invalid ones.
+        failed_hosts = set(r["host"] for r in role_run.results if r["status"] == "failed")
+        rest = [t.name for t in role_tenants if t.name not in failed_hosts]
+        runs = [("modules", mod_run), ("role", role_run)]
+        if failed_hosts and rest:
+            again = run_playbook(role_dir, PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": ["100%"]},
+                                 args=["--limit", ",".join(rest)])
+            runs.append(("role", again))
+            role_run.results = [r for r in role_run.results if r["host"] in failed_hosts] + again.results
         role_seconds = time.time() - started
         secrets = _secrets(emu)
-        leaks = [name for name, run in (("modules", mod_run), ("role", role_run))
-                 if any(secret in run.output for secret in secrets)]
+        leaks = sorted(set(name for name, run in runs if any(secret in run.output for secret in secrets)))
         for entry, tenant in zip(modules, module_tenants):
             results = [r for r in mod_run.results if r["task"] == entry["id"]]
             outcomes.append(_judge(entry, tenant, results))
         for entry, tenant in zip(roles, role_tenants):
             results = [r for r in role_run.results if r["host"] == tenant.name and r["status"] == "failed"]
+            # A policy's errors are printed once, by the task before the failing one.
+            shown = [line for r in role_run.results if r["host"] == tenant.name and r["task"] == SHOWN_ERRORS
+                     for line in r["result"].get("msg") or []]
+            if shown and results:
+                failed = dict(results[0], result=dict(results[0]["result"]))
+                failed["result"]["msg"] = "\n".join(shown + [str(failed["result"].get("msg", ""))])
+                results = [failed]
             outcomes.append(_judge(entry, role_tenant_map[tenant.name], results[:1]))
     finally:
         emu.stop()

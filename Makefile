@@ -101,7 +101,9 @@ reliability: venv $(COLLECTION_LINK)
 reliability-quick: venv $(COLLECTION_LINK)
 	$(SCRIPT_PATH) $(BIN)/python tests/reliability/run_reliability.py --quick
 
-# Fleet benchmark beside auth0-deploy-cli; writes docs/performance.md. BENCH_ARGS="--tenants 200" etc.
+# Fleet benchmark beside auth0-deploy-cli, the role on both paths (action plugin and module); results
+# in build/bench/results/ (build output), the 50-tenant run renders docs/performance.md.
+# BENCH_ARGS="--tenants 1000 --forks 50 --execution action --skip-deploy-cli" etc.
 BENCH_ARGS ?=
 tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/package-lock.json
 	cd tests/bench && npm ci

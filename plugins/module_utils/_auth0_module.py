@@ -58,12 +58,32 @@ def check_connection_params(params):
     return errors
 
 
-def _merged_rules(rules):
+def merged_rules(rules):
     """The connection rules plus a module's own; its ``required_one_of`` adds to ours."""
     merged = dict(CONNECTION_RULES)
     for key, value in (rules or {}).items():
         merged[key] = list(merged.get(key, [])) + list(value) if key in CONNECTION_RULES else value
     return merged
+
+
+def full_argument_spec(argument_spec):
+    """The connection options plus a module's own, as the module and its action plugin both validate them."""
+    spec = connection_argument_spec()
+    spec.update(argument_spec or {})
+    return spec
+
+
+def validate_certs_warning(params):
+    """The warning a run with ``validate_certs: false`` gives, or None."""
+    if params["validate_certs"]:
+        return None
+    return ("validate_certs is false: the TLS certificate of %s is not verified, so the credentials "
+            "could be sent to an impostor. Use ca_path for a private CA instead." % params["domain"])
+
+
+def client_from_params(params):
+    """One ``Auth0Client`` from validated params (call ``check_connection_params`` first)."""
+    return Auth0Client(**dict((name, params[name]) for name in CONNECTION_OPTIONS))
 
 
 class Auth0Module(AnsibleModule):
@@ -73,12 +93,11 @@ class Auth0Module(AnsibleModule):
     """
 
     def __init__(self, argument_spec=None, **kwargs):
-        spec = connection_argument_spec()
-        spec.update(argument_spec or {})
+        spec = full_argument_spec(argument_spec)
         rules = dict((key, kwargs.pop(key)) for key in list(kwargs)
                      if key in ("required_one_of", "required_together", "mutually_exclusive", "required_if"))
         kwargs.setdefault("supports_check_mode", True)
-        super(Auth0Module, self).__init__(argument_spec=spec, **dict(kwargs, **_merged_rules(rules)))
+        super(Auth0Module, self).__init__(argument_spec=spec, **dict(kwargs, **merged_rules(rules)))
         self._client = None
 
     @property
@@ -90,11 +109,10 @@ class Auth0Module(AnsibleModule):
             errors = check_connection_params(self.params)
             if errors:
                 self.fail_json(msg="; ".join(errors), changed=False)
-            if not self.params["validate_certs"]:
-                self.warn("validate_certs is false: the TLS certificate of %s is not verified, so the credentials "
-                          "could be sent to an impostor. Use ca_path for a private CA instead."
-                          % self.params["domain"])
-            self._client = Auth0Client(**dict((name, self.params[name]) for name in CONNECTION_OPTIONS))
+            warning = validate_certs_warning(self.params)
+            if warning:
+                self.warn(warning)
+            self._client = client_from_params(self.params)
         return self._client
 
     def fail_on(self, errors):

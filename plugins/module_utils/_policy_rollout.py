@@ -18,10 +18,19 @@ import time
 from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import code_differences
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import ensure_settings
 
 TRIGGER = "post-login"
+# api.session.setExpiresAt/setIdleExpiresAt/setCookieMode and event.session.created_at are Enterprise
+# features, setCookieMode also Early Access (Auth0's "Configure Session Lifetime" doc and the facts
+# file, Post-Login Action session API): on another plan the Action would run and change nothing.
+SELF_SERVICE_PLAN = "self_service"
+ACTION_NEEDS_ENTERPRISE = (
+    "the session policy's Action needs api.session.setExpiresAt, setIdleExpiresAt and setCookieMode and "
+    "event.session.created_at, which are Auth0 Enterprise features (setCookieMode also Early Access); on a "
+    "self_service plan it would change no session, so it was not created, deployed or bound. The tenant "
+    "settings were enforced. Set action_on_self_service: skip to enforce the tenant settings only, or plan: "
+    "enterprise if the tenant is on Enterprise")
 
 
 def _settings_differences(outcome):
@@ -58,19 +67,17 @@ def _binding_differences(before, after):
 
 
 def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
-                   check_mode, sleep=time.sleep, clock=time.monotonic):
+                  check_mode, sleep=time.sleep, clock=time.monotonic, plan="enterprise", action_on_self_service="fail"):
     """Enforce settings, Action and binding; return one outcome with every difference.
 
-    Returns ``dict(changed, status, differences, settings, action, operations, diff, errors)``;
-    ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode).
+    Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, skipped, warnings)``;
+    ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode). On a self_service
+    ``plan`` the Action part is refused (an error, so the status is ``failed``) or, with
+    ``action_on_self_service='skip'``, left out and named in ``skipped``.
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
-                   diff=dict(before={}, after={}), code_diff="", errors=[])
-    try:
-        settings = ensure_settings(client, desired_settings, check_mode)
-    except Auth0Error as exc:
-        outcome["errors"].append("tenant settings: %s" % exc)
-        return _finish(outcome, check_mode)
+                   diff=dict(before={}, after={}), code_diff="", errors=[], skipped=[], warnings=[])
+    settings = ensure_settings(client, desired_settings, check_mode)
     outcome.update(settings=settings["settings"], changed=settings["changed"])
     outcome["differences"].extend(_settings_differences(settings))
     if settings["changed"]:
@@ -81,6 +88,14 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         outcome["errors"].extend("tenant settings: %s" % error for error in settings["errors"])
         return _finish(outcome, check_mode)
     if code is None:
+        return _finish(outcome, check_mode)
+    if plan == SELF_SERVICE_PLAN:
+        if action_on_self_service == "skip":
+            outcome["skipped"] = ["action", "binding"]
+            outcome["warnings"].append("action skipped (action_on_self_service: skip): only the tenant settings are "
+                                       "enforced; " + ACTION_NEEDS_ENTERPRISE.split(";")[0])
+        else:
+            outcome["errors"].append("action: " + ACTION_NEEDS_ENTERPRISE)
         return _finish(outcome, check_mode)
 
     action = ensure_action(client, action_name, trigger=TRIGGER, code=code, runtime=runtime, deploy=True,

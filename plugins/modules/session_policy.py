@@ -35,10 +35,23 @@ options:
     type: dict
     default: {}
   plan:
-    description: The tenant's plan, for the documented maximum lifetimes.
+    description:
+      - The tenant's plan, for the documented maximum lifetimes.
+      - On V(self_service) the Action part cannot work (see O(action_on_self_service)).
     type: str
     choices: [enterprise, self_service]
     default: enterprise
+  action_on_self_service:
+    description:
+      - What to do with the Action part when O(plan=self_service). The Action's C(api.session.setExpiresAt),
+        C(setIdleExpiresAt), C(setCookieMode) and C(event.session.created_at) are Auth0 Enterprise features
+        (C(setCookieMode) also Early Access), so on another plan the Action would change no session.
+      - V(fail) enforces the tenant settings, then fails the task with a message saying so; the
+        tenant is never reported V(compliant).
+      - V(skip) enforces the tenant settings only, with a warning, and lists the parts left out in RV(skipped).
+    type: str
+    choices: [fail, skip]
+    default: fail
   action_name:
     description: Name of the Post-Login Action that carries the per-login rules.
     type: str
@@ -66,6 +79,18 @@ options:
     description: Seconds to wait for the Action's build before failing.
     type: int
     default: 120
+attributes:
+  action:
+    description:
+      - An action plugin of the same name runs the task in the controller's worker process when the
+        connection is local, calling the same code with the same options, checks and results. It saves a
+        Python interpreter per tenant (see the collection's docs/performance.md).
+      - The module runs in its own interpreter instead with another connection, with C(async), when the
+        controller's Python lacks C(requests), or when the variable C(sessionguard_auth0_run_as_module) is true.
+    support: full
+notes:
+  - Set the variable C(sessionguard_auth0_run_as_module=true) (host, group, play or extra var) to run the
+    module in an interpreter of its own even with a local connection, as release 0.1.0 did.
 seealso:
   - module: sessionguard.auth0.tenant_session
   - module: sessionguard.auth0.action
@@ -115,6 +140,12 @@ action:
   description: The Action after the run, as M(sessionguard.auth0.action) returns it (id, name, status, deployed_version, all_changes_deployed).
   returned: when O(code) is set
   type: dict
+skipped:
+  description: The parts left out because O(plan=self_service) and O(action_on_self_service=skip).
+  returned: always
+  type: list
+  elements: str
+  sample: ["action", "binding"]
 operations:
   description: What was (in check mode, would be) done, in order.
   returned: always
@@ -123,52 +154,20 @@ operations:
   sample: ["update settings", "update action", "deploy action", "bind action"]
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import readable_code_diff
-from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
-from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
-from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import SETTING_KEYS, parse_desired
+from ansible_collections.sessionguard.auth0.plugins.module_utils._session_policy_task import (
+    ARGUMENT_SPEC, check_options, run_task)
 
 
 def main():
-    module = Auth0Module(argument_spec=dict(
-        tenant=dict(type="dict", default={}),
-        plan=dict(type="str", choices=sorted(PLAN_LIMITS), default="enterprise"),
-        action_name=dict(type="str", default="sessionguard-session-policy"),
-        code=dict(type="str"),
-        runtime=dict(type="str", default=DEFAULT_RUNTIME),
-        display_name=dict(type="str"),
-        position=dict(type="str", default="last"),
-        build_timeout=dict(type="int", default=120),
-    ))
-    params = module.params
-
-    unknown = sorted(set(params["tenant"]) - set(SETTING_KEYS))
-    desired, errors = parse_desired(params["tenant"], params["plan"])
-    errors = ["tenant.%s" % error for error in errors]
-    if unknown:
-        errors.insert(0, "tenant: unknown keys %s" % ", ".join(unknown))
-    if params["build_timeout"] <= 0:
-        errors.append("build_timeout: must be a number of seconds greater than zero")
-    try:
-        parse_position(params["position"])
-    except BindingFailure as exc:
-        errors.append(str(exc))
+    module = Auth0Module(argument_spec=ARGUMENT_SPEC)
+    desired, errors = check_options(module.params)
     module.fail_on(errors)
-
-    outcome = ensure_policy(module.client, desired, params["action_name"], params["code"], params["runtime"],
-                            params["display_name"], params["position"], params["build_timeout"], module.check_mode)
-    result = dict((key, outcome[key]) for key in ("changed", "status", "differences", "settings", "action", "operations"))
-    diff = [outcome["diff"]]
-    if outcome["code_diff"]:
-        # The policy's changes read better than a line of JSON in 115 lines of code; the code from -vvv.
-        prepared = readable_code_diff(outcome["code_diff"])
-        if module._verbosity >= 3 and prepared != outcome["code_diff"]:
-            prepared += "\n" + outcome["code_diff"]
-        diff.append(dict(prepared=prepared))
-    module.finish(result, errors=outcome["errors"], diff=diff)
+    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode,
+                                               show_code=module._verbosity >= 3)
+    for warning in warnings:
+        module.warn(warning)
+    module.finish(result, errors=errors, diff=diff)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,26 @@ def _polls(run):
     return max(run["action_reads"]["max"] - 1, 0)
 
 
-def _runs(results, tool=None, phase=None):
-    return [r for r in results["runs"] if (tool is None or r["tool"] == tool) and (phase is None or r["phase"] == phase)]
+EXECUTION_NAMES = {"action": "action plugin", "module": "module"}
+# The figure this work started from: docs/performance.md of 2026-11-30 (main run, module path, forks 20 and 50).
+BEFORE_CPU_PER_TENANT = 0.58
+CPU_TARGET = 0.20
+
+
+def _runs(results, tool=None, phase=None, execution="action"):
+    """Runs of ``tool`` and ``phase``; role runs of one ``execution`` only (None: both)."""
+    return [r for r in results["runs"] if (tool is None or r["tool"] == tool) and (phase is None or r["phase"] == phase)
+            and (r["tool"] != "ansible" or execution is None or r.get("execution", "action") == execution)]
 
 
 def _setting(run):
     return "forks %d" % run["forks"] if run["tool"] == "ansible" else "%d processes" % run["parallel"]
+
+
+def _tool(run):
+    if run["tool"] != "ansible":
+        return "deploy-cli"
+    return "role, %s" % EXECUTION_NAMES[run.get("execution", "action")]
 
 
 def _per(run, key):
@@ -39,8 +53,8 @@ def _best_deploy_cli(results, phase):
     return min(runs, key=lambda r: r["wall_s"] / r["tenants"]) if runs else None
 
 
-def _best_role(results, phase):
-    runs = _runs(results, "ansible", phase)
+def _best_role(results, phase, execution="action"):
+    runs = _runs(results, "ansible", phase, execution)
     return min(runs, key=lambda r: r["wall_s"]) if runs else None
 
 
@@ -56,10 +70,10 @@ def _main_table(results):
     lines = ["| tool | setting | run | tenants | wall s | CPU-s (all processes) | CPU-s / tenant | requests / tenant "
              "(max) | writes / tenant | tokens / tenant | peak memory MB (tree / largest process) | load before |",
              "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    for run in sorted(results["runs"], key=lambda r: (r["tool"] != "ansible", r.get("forks") or r.get("parallel"),
-                                                      PHASES.index(r["phase"]))):
+    for run in sorted(results["runs"], key=lambda r: (r["tool"] != "ansible", r.get("execution", "action"),
+                                                      r.get("forks") or r.get("parallel"), PHASES.index(r["phase"]))):
         lines.append("| %s | %s | %s | %d | %s | %s | %s | %s (%d) | %s | %s | %s / %s | %s |" % (
-            "role" if run["tool"] == "ansible" else "deploy-cli", _setting(run), PHASE_NAMES[run["phase"]],
+            _tool(run), _setting(run), PHASE_NAMES[run["phase"]],
             run["tenants"], _fmt(run["wall_s"], 1), _fmt(run["cpu_s"], 1), _fmt(_per(run, "cpu_s")),
             _fmt(run["requests"]["avg"]), run["requests"]["max"], _fmt(run["writes"]["avg"]),
             _fmt(run["tokens"]["avg"]), _fmt(run["peak_tree_pss_mb"], 0), _fmt(run["peak_proc_pss_mb"], 0),
@@ -95,16 +109,18 @@ def _endpoint_table(results):
 
 
 def _profile_lines(results):
-    lines = ["| forks | run | tenants | wall s | session_policy module task s | validate + record + gates s | "
+    lines = ["| path | forks | run | tenants | wall s | session_policy task s | validate + record + gates s | "
              "report (3 run_once tasks) s | controller start to first request s |",
-             "|--:|---|--:|--:|--:|--:|--:|--:|"]
-    for run in sorted(_runs(results, "ansible"), key=lambda r: (r["forks"], PHASES.index(r["phase"]))):
+             "|---|--:|---|--:|--:|--:|--:|--:|--:|"]
+    for run in sorted(_runs(results, "ansible", execution=None),
+                      key=lambda r: (r.get("execution", "action"), r["forks"], PHASES.index(r["phase"]))):
         module = sum(t["wall"] for t in run["profile"] if "Enforce tenant settings" in t["task"])
         report = sum(t["wall"] for t in run["profile"]
                      if any(k in t["task"] for k in ("Collect the records", "report directory", "Write session")))
         other = sum(t["wall"] for t in run["profile"]) - module - report
-        lines.append("| %d | %s | %d | %s | %s | %s | %s | %s |" % (
-            run["forks"], PHASE_NAMES[run["phase"]], run["tenants"], _fmt(run["wall_s"], 1), _fmt(module, 1),
+        lines.append("| %s | %d | %s | %d | %s | %s | %s | %s | %s |" % (
+            EXECUTION_NAMES[run.get("execution", "action")], run["forks"], PHASE_NAMES[run["phase"]], run["tenants"],
+            _fmt(run["wall_s"], 1), _fmt(module, 1),
             _fmt(other, 1), _fmt(report, 1), _fmt(run["first_request_s"] or 0, 1)))
     return lines
 
@@ -112,18 +128,19 @@ def _profile_lines(results):
 def _targets(results, extra):
     meta = results["meta"]
     lines = ["| target | measured | met |", "|---|---|---|"]
-    noop = _runs(results, "ansible", "noop")
-    check = _runs(results, "ansible", "check")
-    apply_runs = _runs(results, "ansible", "apply")
+    noop = _runs(results, "ansible", "noop", None)
+    check = _runs(results, "ansible", "check", None)
+    apply_runs = _runs(results, "ansible", "apply", None)
     worst = max(r["requests"]["max"] for r in noop + check)
     lines.append("| no-op converge and drift scan: at most 4 requests per tenant, 0 writes | at most %d requests, "
-                 "at most %d writes on any tenant, every forks setting | %s |"
+                 "at most %d writes on any tenant, every forks setting, both paths | %s |"
                  % (worst, max(r["writes"]["max"] for r in noop + check),
                     "yes" if worst <= 4 and all(r["writes"]["max"] == 0 for r in noop + check) else "**no**"))
-    tokens = set(r["tokens"]["max"] for r in _runs(results, "ansible")) | set(
-        r["tokens"]["min"] for r in _runs(results, "ansible"))
+    tokens = set(r["tokens"]["max"] for r in _runs(results, "ansible", execution=None)) | set(
+        r["tokens"]["min"] for r in _runs(results, "ansible", execution=None))
     lines.append("| one token per tenant per run | %s token(s) per tenant in every run | %s |"
                  % ("/".join(str(t) for t in sorted(tokens)), "yes" if tokens == {1} else "**no**"))
+    lines.extend(_cpu_target(results))
     if not apply_runs:
         return lines
     worst_apply = max(apply_runs, key=lambda r: r["requests"]["max"])
@@ -146,6 +163,7 @@ def _targets(results, extra):
                      "100 tenants) | %s |" % (run["tenants"], run["forks"], _fmt(run["wall_s"], 1),
                                               _fmt(run["wall_s"] * 100.0 / run["tenants"], 1),
                                               "yes" if run["wall_s"] * 100.0 / run["tenants"] < 60 else "**no**"))
+    lines.extend(_thousand_targets(extra))
     role = _best_role(results, "noop")
     dc = _best_deploy_cli(results, "noop")
     if role and dc:
@@ -156,26 +174,84 @@ def _targets(results, extra):
     return lines
 
 
+def _cpu_target(results):
+    """The CPU target on the action plugin path, every forks setting, beside the module path of the same run."""
+    lines = []
+    for phase in ("noop", "check"):
+        runs = _runs(results, "ansible", phase)
+        if not runs:
+            continue
+        best, worst = min(_per(r, "cpu_s") for r in runs), max(_per(r, "cpu_s") for r in runs)
+        before = _runs(results, "ansible", phase, "module")
+        beside = (", module path in the same run %s to %s" % (
+            _fmt(min(_per(r, "cpu_s") for r in before)), _fmt(max(_per(r, "cpu_s") for r in before)))
+            if before else "")
+        lines.append("| %s: at most %s CPU-s per tenant, whole process tree (was %s) | action plugin path %s to %s "
+                     "over forks %s%s | %s |" % (
+                         PHASE_NAMES[phase], _fmt(CPU_TARGET), _fmt(BEFORE_CPU_PER_TENANT), _fmt(best), _fmt(worst),
+                         ", ".join(str(r["forks"]) for r in runs), beside,
+                         "yes" if worst <= CPU_TARGET else ("at the best forks setting only" if best <= CPU_TARGET
+                                                            else "**no**")))
+    return lines
+
+
+def _thousand_targets(extra):
+    """1,000 tenants at 50 ms: no-op and scan each under 180 s at the best forks, under 2 GB, every tenant reported."""
+    lines = []
+    for path, data in extra:
+        if data["meta"]["tenants"] < 1000 or data["meta"]["latency_ms"] < 50 or data["meta"]["build_seconds"] >= 20:
+            continue
+        for phase in ("noop", "check"):
+            run = _best_role(data, phase)
+            if not run:
+                continue
+            lines.append("| %d tenants at %s ms, %s: under 180 s wall, peak memory under 2 GB, every tenant in the "
+                         "report | forks %d: %s s, %s MB peak (tree), %d of %d tenants reported (`%s`) | %s |" % (
+                             run["tenants"], _fmt(data["meta"]["latency_ms"], 0), PHASE_NAMES[phase], run["forks"],
+                             _fmt(run["wall_s"], 1), _fmt(run["peak_tree_pss_mb"], 0), run.get("reported", 0),
+                             run["tenants"], path,
+                             "yes" if run["wall_s"] < 180 and run["peak_tree_pss_mb"] < 2048
+                             and run.get("reported") == run["tenants"] else "**no**"))
+    return lines
+
+
 def _scaling(results, extra):
     rows = []
     for path, data in [("main", results)] + list(extra):
         if data["meta"]["build_seconds"] >= 20:
             continue
-        for run in _runs(data, "ansible"):
+        for run in _runs(data, "ansible", execution=None):
             if not run.get("env"):
                 rows.append(run)
-    lines = ["| forks | run | tenants | wall s | wall s / tenant | CPU-s / tenant | peak memory MB: tree / processes "
-             "/ largest process | load before |", "|--:|---|--:|--:|--:|--:|--:|--:|"]
+    lines = ["| path | forks | run | tenants | wall s | wall s / tenant | CPU-s / tenant | peak memory MB: tree / "
+             "processes / largest process | load before |", "|---|--:|---|--:|--:|--:|--:|--:|--:|"]
     seen = set()
-    for run in sorted(rows, key=lambda r: (r["forks"], PHASES.index(r["phase"]), r["tenants"])):
-        key = (run["forks"], run["phase"], run["tenants"])
+    for run in sorted(rows, key=lambda r: (r.get("execution", "action"), r["forks"], PHASES.index(r["phase"]),
+                                           r["tenants"])):
+        key = (run.get("execution", "action"), run["forks"], run["phase"], run["tenants"])
         if key in seen:
             continue
         seen.add(key)
-        lines.append("| %d | %s | %d | %s | %s | %s | %s / %d / %s | %s |" % (
-            run["forks"], PHASE_NAMES[run["phase"]], run["tenants"], _fmt(run["wall_s"], 1),
+        lines.append("| %s | %d | %s | %d | %s | %s | %s | %s / %d / %s | %s |" % (
+            EXECUTION_NAMES[key[0]], run["forks"], PHASE_NAMES[run["phase"]], run["tenants"], _fmt(run["wall_s"], 1),
             _fmt(_per(run, "wall_s"), 3), _fmt(_per(run, "cpu_s")), _fmt(run["peak_tree_pss_mb"], 0),
             run["peak_procs"], _fmt(run["peak_proc_pss_mb"], 0), _fmt(run["loadavg_before"][0])))
+    return lines
+
+
+# The module path's rows of the 2026-11-30 run (docs/performance.md at commit 3bc694a, forks 50), whose
+# results files were not kept: (run, tenants, wall s, CPU-s per tenant, peak tree MB, load before).
+BEFORE_ROWS = [("noop", 50, 16.1, 0.58, 1529, 9.80), ("noop", 100, 30.8, 0.56, 1149, 15.25),
+               ("noop", 200, 61.7, 0.57, 1713, 35.69), ("check", 50, 16.3, 0.58, 1088, 15.17),
+               ("check", 200, 60.9, 0.57, 1617, 45.83)]
+
+
+def _before_rows():
+    lines = ["| run | tenants | wall s | CPU-s / tenant | peak memory MB (tree) | load before |",
+             "|---|--:|--:|--:|--:|--:|"]
+    for phase, tenants, wall, cpu, memory, load in BEFORE_ROWS:
+        lines.append("| %s | %d | %s | %s | %d | %s |" % (PHASE_NAMES[phase], tenants, _fmt(wall, 1), _fmt(cpu),
+                                                          memory, _fmt(load)))
     return lines
 
 
@@ -239,12 +315,14 @@ def _fit(results, extra):
 
 
 def _command(path, meta):
-    parts = [".venv/bin/python tests/bench/run_bench.py", "--tenants %d" % meta["tenants"],
+    parts = ["$BENCH", "--tenants %d" % meta["tenants"],
              "--forks %s" % ",".join(str(f) for f in meta["forks"])]
     if meta["build_seconds"] != 3:
         parts.append("--build-seconds %s" % _fmt(meta["build_seconds"], 0))
     if meta.get("phases") and meta["phases"] != ["apply", "noop", "check"]:
         parts.append("--phases %s" % ",".join(meta["phases"]))
+    if meta.get("executions") and meta["executions"] != ["action", "module"]:
+        parts.append("--execution %s" % ",".join(meta["executions"]))
     parts += ["--ansible-env %s" % e for e in meta.get("extra_env") or []]
     if not meta["deploy_cli_tenants"]:
         parts.append("--skip-deploy-cli")
@@ -346,17 +424,18 @@ def render_markdown(loaded):
     add("Rerun:")
     add("")
     add("```sh")
-    add("make build/ansible_collections/sessionguard/auth0 && (cd tests/bench && npm ci)")
-    add(".venv/bin/python tests/bench/run_bench.py --tenants %d --latency-ms %s --build-seconds %s --forks %s \\"
+    add("make venv build/ansible_collections/sessionguard/auth0 tests/bench/node_modules/.installed")
+    add("BENCH=\"env PYTHONPATH=build:tests/support:tests/emulator .venv/bin/python tests/bench/run_bench.py\"")
+    add("$BENCH --tenants %d --latency-ms %s --build-seconds %s --forks %s \\"
         % (meta["tenants"], _fmt(meta["latency_ms"], 0), _fmt(meta["build_seconds"], 0),
            ",".join(str(f) for f in meta["forks"])))
     add("    --deploy-cli-tenants %d --deploy-cli-parallel %s       # this page's main run"
         % (meta["deploy_cli_tenants"], ",".join(str(p) for p in meta["deploy_cli_parallel"])))
     for path, data in extra:
         add(_command(path, data["meta"]))
-    add(".venv/bin/python tests/bench/run_bench.py --render-only %s   # re-render this page"
+    add("$BENCH --render-only %s   # re-render this page"
         % " ".join([main_path] + [p for p, unused in extra]))
-    add(".venv/bin/python tests/bench/run_bench.py --quick           # CI: 5 tenants, asserts the request targets")
+    add("make bench-quick   # CI: 5 tenants, asserts the request, write and token targets and a loose CPU ceiling")
     add("```")
     add("")
     add("## Results (%d tenants, %s ms latency)" % (meta["tenants"], _fmt(meta["latency_ms"], 0)))
@@ -369,19 +448,23 @@ def render_markdown(loaded):
         add("### Ratio to auth0-deploy-cli")
         add("")
         add("Best setting of each (role: fastest forks setting; deploy-cli: the parallelism with the lowest wall "
-            "time per tenant):")
+            "time per tenant). The role's module path, measured in the same run, is how release 0.1.0 "
+            "ran (%s CPU-s per tenant in the no-op converge of the 2026-11-30 run):" % _fmt(BEFORE_CPU_PER_TENANT))
         add("")
-        add("| run | role CPU-s / tenant | deploy-cli CPU-s / tenant | CPU ratio | role requests / tenant | "
+        add("| run | role CPU-s / tenant | role CPU-s / tenant, module path | deploy-cli CPU-s / tenant | CPU ratio "
+            "| role requests / tenant | "
             "deploy-cli requests / tenant | role writes / tenant | deploy-cli writes / tenant | role wall, %d "
             "tenants | deploy-cli wall, %d tenants (projected from %d) |" % (meta["tenants"], meta["tenants"],
                                                                              meta["deploy_cli_tenants"]))
-        add("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+        add("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
         for phase in PHASES:
             r, d = _best_role(results, phase), _best_deploy_cli(results, phase)
+            m = _best_role(results, phase, "module")
             if not (r and d):
                 continue
-            add("| %s | %s | %s | %s less | %s | %s | %s | %s | %s s (%s) | %s s (%d processes) |" % (
-                PHASE_NAMES[phase], _fmt(_per(r, "cpu_s")), _fmt(_per(d, "cpu_s"), 1),
+            add("| %s | %s | %s | %s | %s less | %s | %s | %s | %s | %s s (%s) | %s s (%d processes) |" % (
+                PHASE_NAMES[phase], _fmt(_per(r, "cpu_s")), _fmt(_per(m, "cpu_s")) if m else "",
+                _fmt(_per(d, "cpu_s"), 1),
                 _ratio(_per(d, "cpu_s"), _per(r, "cpu_s")), _fmt(r["requests"]["avg"]), _fmt(d["requests"]["avg"]),
                 _fmt(r["writes"]["avg"]), _fmt(d["writes"]["avg"]), _fmt(r["wall_s"], 1), _setting(r),
                 _fmt(d["wall_s"] / d["tenants"] * meta["tenants"], 0), d["parallel"]))
@@ -436,16 +519,25 @@ def render_markdown(loaded):
         cpu = min(_per(r, "cpu_s") for r in noop)
         lat = meta["latency_ms"] / 1000.0
         reqs = max(r["requests"]["max"] for r in noop)
+        before = _runs(results, "ansible", "noop", "module")
         add("- **Ansible's per-task process overhead dominates.** A no-op converge costs %s to %s CPU-s per tenant "
-            "in the whole process tree. The tenant's network waits are only %d requests × %s ms = %s s of "
-            "sleeping per tenant, which forks overlap. With %s CPUs, %d tenants need at least %s s of CPU time, "
-            "whatever the forks: that floor, not the API, bounds the wall time once forks exceed a handful." % (
-                _fmt(cpu), _fmt(max(_per(r, "cpu_s") for r in noop)), reqs, _fmt(meta["latency_ms"], 0),
-                _fmt(reqs * lat), v["cpus"], meta["tenants"], _fmt(cpu * meta["tenants"] / v["cpus"], 0)))
-        add("- The CPU per tenant is more than one module run: each host also runs the validate play's two "
-            "`set_fact` tasks, the role's argument-spec check, two skipped tasks, `Record the tenant's outcome` "
-            "and two skipped gates in the controller's forked workers, and the module itself starts a Python "
-            "interpreter that imports `requests` and the module_utils. The three report tasks run once per play.")
+            "in the whole process tree on the action plugin path%s. The tenant's network waits are only %d "
+            "requests × %s ms = %s s of sleeping per tenant, which forks overlap. With %s CPUs, %d tenants need at "
+            "least %s s of CPU time, whatever the forks: that floor, not the API, bounds the wall time once forks "
+            "exceed a handful." % (
+                _fmt(cpu), _fmt(max(_per(r, "cpu_s") for r in noop)),
+                " (module path in the same run: %s to %s)" % (_fmt(min(_per(r, "cpu_s") for r in before)),
+                                                              _fmt(max(_per(r, "cpu_s") for r in before)))
+                if before else "", reqs, _fmt(meta["latency_ms"], 0), _fmt(reqs * lat), v["cpus"], meta["tenants"],
+                _fmt(cpu * meta["tenants"] / v["cpus"], 0)))
+        add("- **What the action plugin removed**: on the module path every tenant's `session_policy` task starts "
+            "a Python interpreter that imports `requests` and the module_utils; the action plugin runs the same "
+            "code in the controller's worker process, which inherits those imports from the controller (the "
+            "strategy loads the plugin there before it forks). What is left is one forked worker per tenant per "
+            "task: the validate play's two `set_fact` tasks, the role's argument-spec check, the skipped include "
+            "of the validate tasks, the `session_policy` task, `Record the tenant's outcome` and the skipped gate "
+            "(the three report tasks run once per play). Each worker templates its task's arguments and compiles "
+            "their Jinja templates afresh, about 15 to 30 ms of CPU even for a skipped task on this machine.")
     applies = _runs(results, "ansible", "apply")
     if applies and noop:
         by_forks = dict((r["forks"], r) for r in noop)
@@ -463,6 +555,11 @@ def render_markdown(loaded):
         add("## How cost grows with tenants")
         add("")
         out.extend(scaling)
+        add("")
+        add("Before the action plugin (module path, forks 50, the 2026-11-30 run of this page at commit 3bc694a; "
+            "its results files were not kept):")
+        add("")
+        out.extend(_before_rows())
         add("")
         fit = _fit(results, extra)
         if fit:
@@ -489,7 +586,7 @@ def render_markdown(loaded):
     add("- **Forks**: the runner's CPU is the limit, not the API. Here the no-op converge of %d tenants took %s, "
         "with the process tree's peak memory at %s. Once the CPUs are saturated more forks only add memory; "
         "measure on your runner. Each fork is a controller worker "
-        "process plus, while the module runs, its Python interpreter." % (
+        "process (on the module path, plus the module's Python interpreter while it runs)." % (
             meta["tenants"], ", ".join("%s s at forks %d (load %s)" % (_fmt(r["wall_s"], 1), r["forks"],
                                                                        _fmt(r["loadavg_before"][0], 1))
                                        for r in noop_by_forks),
@@ -501,12 +598,19 @@ def render_markdown(loaded):
         "follow-up tasks start before the slowest tenant finishes; it does not lower the CPU per tenant. The rollout's "
         "`serial` batches (`session_policy_batches`, default `[1, 5, '100%']`) add a full play pass per batch "
         "(validate, report), so a nightly converge can pass `['100%']` as the benchmark does.")
-    add("- **Pipelining**: `ANSIBLE_PIPELINING=1` (or `pipelining = True` in ansible.cfg) saves the temporary "
-        "directory and file copy of each module run%s." % _pipelining(results, extra))
+    add("- **Action plugin or module**: with a local connection (`connection: local`, as the shipped playbook "
+        "sets) `session_policy` runs in the controller's worker. Another connection, `async`, a controller "
+        "without `requests`, or `sessionguard_auth0_run_as_module: true` (a host, group or play variable) runs "
+        "the module in its own interpreter, as before; the results are the same "
+        "(`tests/integration/test_session_policy_paths.py`).")
+    pipelining = _pipelining(results, extra)
+    if pipelining:
+        add("- **Pipelining** (module path only): `ANSIBLE_PIPELINING=1` saves the temporary directory and file "
+            "copy of each module run%s." % pipelining)
     add("- **AWX / AAP job slicing**: slices split the inventory over several execution nodes, each running "
         "the same playbook on its share, so CPU scales out; the drift report is written per slice (set "
         "`session_policy_report_dir` per slice and merge, or read each job's artifacts).")
-    add("- **Tokens**: each module run fetches one token for its tenant. To reuse a token across several tasks "
+    add("- **Tokens**: each `session_policy` task fetches one token for its tenant. To reuse a token across several tasks "
         "on one tenant, fetch it with `sessionguard.auth0.management_token` and pass `session_policy_token`.")
     add("")
     return "\n".join(out)

@@ -9,12 +9,17 @@ from the operating system the wall time, the CPU time of the tool's whole proces
 (getrusage(RUSAGE_CHILDREN) deltas: the emulator runs in this process, so its CPU is never
 counted), the peak memory (PSS) of that tree and the load average before the run.
 
-    run_bench.py                               # 50 tenants, forks 5,20,50, deploy-cli at 2 and 4
-    run_bench.py --quick                       # CI: 5 tenants, forks 5, deploy-cli on 2; exits 1 on a missed target
-    run_bench.py --tenants 200 --forks 50 --skip-deploy-cli --out tests/bench/results/fleet-200.json
-    run_bench.py --render-only tests/bench/results/fleet-50.json [tests/bench/results/fleet-200.json ...]
+Each role run is made both ways the session_policy task can run (``--execution``): ``action``, the
+action plugin in the controller's worker (the default), and ``module``, the module in a Python
+interpreter of its own (``sessionguard_auth0_run_as_module``, how release 0.1.0 ran).
 
-The doc (docs/performance.md) is rendered from the results files, the first one being the main run.
+    run_bench.py                               # 50 tenants, forks 5,20,50, both paths, deploy-cli at 2 and 4
+    run_bench.py --quick                       # CI: 5 tenants, forks 5, deploy-cli on 2; exits 1 on a missed target
+    run_bench.py --tenants 1000 --forks 50 --execution action --skip-deploy-cli
+    run_bench.py --render-only build/bench/results/fleet-50.json [build/bench/results/fleet-1000.json ...]
+
+Results are build output (``build/bench/results/``, not committed); the doc (docs/performance.md) is
+rendered from them, the first file being the main run.
 """
 import argparse
 import collections
@@ -44,6 +49,7 @@ from harness import POLICY
 
 A0DEPLOY = os.path.join(BENCH, "node_modules", ".bin", "a0deploy")
 DOC = os.path.join(ROOT, "docs", "performance.md")
+RESULTS = os.path.join(ROOT, "build", "bench", "results")
 ACTION = "sessionguard-session-policy"
 
 # The same tenant settings for deploy-cli, in the hours its tenant.yaml takes.
@@ -57,6 +63,13 @@ PHASE_TITLES = {"apply": "first apply", "noop": "no-op converge", "check": "drif
 # Targets of the issue, per tenant: no-op <= 4 requests and 0 writes; 1 token per run; apply <= 9 + polls.
 NOOP_MAX_REQUESTS = 4
 APPLY_MAX_REQUESTS = 9
+# CPU-s per tenant of the whole process tree, no-op converge and drift scan, action plugin path: the
+# issue's target, checked by a full run; --quick (CI, 5 tenants, so the controller's start weighs
+# on each) checks only a ceiling loose enough for a shared, noisy runner that still catches a
+# fall back to one interpreter per tenant.
+NOOP_MAX_CPU_PER_TENANT = 0.20
+QUICK_MAX_CPU_PER_TENANT = 1.0
+EXECUTIONS = {"action": False, "module": True}
 
 _ID = re.compile(r"/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -222,15 +235,16 @@ def ansible_env(directory, extra_env):
     return env
 
 
-def run_role(emu, directory, forks, phase, extra_env=None):
+def run_role(emu, directory, forks, phase, extra_env=None, execution="action"):
     inventory = write_inventory(emu, directory)
-    log_path = os.path.join(directory, "ansible-%s-f%d.log" % (phase, forks))
-    profile = os.path.join(directory, "profile-%s-f%d.json" % (phase, forks))
+    log_path = os.path.join(directory, "ansible-%s-f%d-%s.log" % (phase, forks, execution))
+    profile = os.path.join(directory, "profile-%s-f%d-%s.json" % (phase, forks, execution))
     playbook = (extra_env or {}).get("BENCH_PLAYBOOK")
     playbook = os.path.join(BENCH, "playbooks", playbook) if playbook else "sessionguard.auth0.enforce_session_policy"
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory,
                "-f", str(forks), playbook,
-               "-e", json.dumps({"session_policy_batches": ["100%"]})]
+               "-e", json.dumps({"session_policy_batches": ["100%"],
+                                 "sessionguard_auth0_run_as_module": EXECUTIONS[execution]})]
     if phase == "check":
         command.append("--check")
     env = ansible_env(directory, dict(extra_env or {}, BENCH_PROFILE=profile))
@@ -253,8 +267,8 @@ def run_role(emu, directory, forks, phase, extra_env=None):
             tasks = json.load(handle)["tasks"]
     except (OSError, ValueError):
         tasks = []
-    result = dict(figures, tool="ansible", phase=phase, forks=forks, tenants=len(emu.tenants), rc=rc,
-                  statuses=dict(statuses), profile=[{"task": t["task"], "wall": t["wall"], "ok": t["ok"],
+    result = dict(figures, tool="ansible", phase=phase, forks=forks, execution=execution, tenants=len(emu.tenants),
+                  rc=rc, statuses=dict(statuses), reported=sum(statuses.values()), profile=[{"task": t["task"], "wall": t["wall"], "ok": t["ok"],
                                                      "skipped": t["skipped"]} for t in tasks],
                   env=extra_env or {}, **stats)
     if rc != 0:
@@ -328,8 +342,8 @@ def run_deploy_cli(emu, tenants, directory, parallel, phase):
 # ---------------------------------------------------------------- the benchmark
 
 def action_code():
-    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (
-        render_action, validate_policy)
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
     normalized, errors = validate_policy(POLICY["session_policy_tenant"], POLICY["session_policy_rules"],
                                          POLICY["session_policy_default"])
     assert not errors, errors
@@ -371,9 +385,11 @@ def log(text):
 
 
 def summary_line(run):
-    who = "forks %d" % run["forks"] if run["tool"] == "ansible" else "parallel %d" % run["parallel"]
-    return ("%-10s %-8s %-11s %3d tenants: %6.1f s wall, %6.1f CPU-s (%.2f/tenant), req/tenant %.2f (max %d), "
-            "writes %.2f, tokens %.2f, load %.2f" % (run["tool"], run["phase"], who, run["tenants"], run["wall_s"],
+    who = ("forks %d %s" % (run["forks"], run["execution"]) if run["tool"] == "ansible"
+           else "parallel %d" % run["parallel"])
+    return ("%-10s %-8s %-18s %4d tenants: %6.1f MB peak, %6.1f s wall, %6.1f CPU-s (%.2f/tenant), req/tenant %.2f (max %d), "
+            "writes %.2f, tokens %.2f, load %.2f" % (run["tool"], run["phase"], who, run["tenants"],
+                                                     run["peak_tree_pss_mb"], run["wall_s"],
                                                      run["cpu_s"], run["cpu_s"] / run["tenants"],
                                                      run["requests"]["avg"], run["requests"]["max"],
                                                      run["writes"]["avg"], run["tokens"]["avg"],
@@ -385,13 +401,14 @@ def bench(args):
     if not args.skip_deploy_cli and not os.path.exists(A0DEPLOY):
         sys.exit("auth0-deploy-cli is not installed: cd tests/bench && npm ci (or pass --skip-deploy-cli)")
     forks_list = [int(f) for f in str(args.forks).split(",") if f]
+    executions = [e for e in args.execution.split(",") if e]
     parallel_list = [int(p) for p in str(args.deploy_cli_parallel).split(",") if p]
     results = {"meta": {"tenants": args.tenants, "latency_ms": args.latency_ms, "build_seconds": args.build_seconds,
                         "forks": forks_list, "deploy_cli_parallel": parallel_list,
                         "deploy_cli_tenants": 0 if args.skip_deploy_cli else min(args.deploy_cli_tenants,
                                                                                  args.tenants),
                         "deploy_cli_phases": args.deploy_cli_phases.split(","), "phases": args.phases.split(","),
-                        "quick": args.quick, "extra_env": args.ansible_env,
+                        "quick": args.quick, "extra_env": args.ansible_env, "executions": executions,
                         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                         "versions": versions()},
                "runs": []}
@@ -401,17 +418,18 @@ def bench(args):
     try:
         with Emulator(tenants=args.tenants, latency_ms=args.latency_ms, build_seconds=args.build_seconds) as emu:
             for forks in forks_list:
-                emu.reset()
-                directory = os.path.join(work_root, "ansible-f%d" % forks)
-                os.makedirs(directory)
-                for phase in args.phases.split(","):
-                    if phase == "check":
-                        drift_every_tenant(emu.tenants)
-                    run = run_role(emu, directory, forks, phase, extra_env)
-                    results["runs"].append(run)
-                    log(summary_line(run))
-                    if run["rc"] != 0:
-                        log("ansible-playbook failed:\n" + run.get("log_tail", ""))
+                for execution in executions:
+                    emu.reset()
+                    directory = os.path.join(work_root, "ansible-f%d-%s" % (forks, execution))
+                    os.makedirs(directory)
+                    for phase in args.phases.split(","):
+                        if phase == "check":
+                            drift_every_tenant(emu.tenants)
+                        run = run_role(emu, directory, forks, phase, extra_env, execution)
+                        results["runs"].append(run)
+                        log(summary_line(run))
+                        if run["rc"] != 0:
+                            log("ansible-playbook failed:\n" + run.get("log_tail", ""))
             if not args.skip_deploy_cli:
                 code = action_code()
                 sample = emu.tenants[:results["meta"]["deploy_cli_tenants"]]
@@ -444,7 +462,7 @@ def check_targets(results):
     for run in results["runs"]:
         if run["tool"] != "ansible" or run["env"].get("BENCH_PLAYBOOK"):
             continue  # deploy-cli, or a profile playbook that is not the role
-        label = "forks %d %s" % (run["forks"], run["phase"])
+        label = "forks %d %s %s" % (run["forks"], run.get("execution", "module"), run["phase"])
         checks.append((label + ": rc 0", run["rc"] == 0, run["rc"]))
         checks.append((label + ": 1 token per tenant", run["tokens"]["max"] == 1 and run["tokens"]["min"] == 1,
                        "%d..%d" % (run["tokens"]["min"], run["tokens"]["max"])))
@@ -460,6 +478,11 @@ def check_targets(results):
         expected = {"apply": "changed", "noop": "compliant", "check": "drifted"}[run["phase"]]
         checks.append((label + ": every tenant %s" % expected, run["statuses"].get(expected) == run["tenants"],
                        run["statuses"]))
+        if run["phase"] in ("noop", "check") and run.get("execution") == "action":
+            ceiling = QUICK_MAX_CPU_PER_TENANT if results["meta"]["quick"] else NOOP_MAX_CPU_PER_TENANT
+            per_tenant = run["cpu_s"] / float(run["tenants"])
+            checks.append((label + ": <= %.2f CPU-s per tenant" % ceiling, per_tenant <= ceiling,
+                           "%.3f" % per_tenant))
     return [{"check": c, "ok": bool(ok), "value": str(v)} for c, ok, v in checks]
 
 
@@ -493,7 +516,10 @@ def main(argv=None):
                         help="extra environment for ansible-playbook, e.g. ANSIBLE_PIPELINING=1; "
                              "BENCH_PLAYBOOK=module_only.yml runs tests/bench/playbooks/module_only.yml instead")
     parser.add_argument("--phases", default="apply,noop,check", help="role runs (a profile may skip some)")
-    parser.add_argument("--out", help="results JSON (default tests/bench/results/fleet-<N>.json; quick: none)")
+    parser.add_argument("--execution", default="action,module",
+                        help="how the session_policy task runs: action (plugin, in the worker), module (own "
+                             "interpreter), or both (--quick: action)")
+    parser.add_argument("--out", help="results JSON (default build/bench/results/fleet-<N>.json; quick: none)")
     parser.add_argument("--doc", help="render this markdown file from the results (default: docs/performance.md "
                                       "for a full run, none for --quick)")
     parser.add_argument("--also", action="append", default=[], metavar="RESULTS.json",
@@ -511,8 +537,9 @@ def main(argv=None):
     if args.quick:
         args.tenants, args.forks, args.deploy_cli_parallel, args.deploy_cli_tenants = 5, "5", "2", 2
         args.deploy_cli_phases = "apply,check"
+        args.execution = "action"
     results = bench(args)
-    out = args.out or (None if args.quick else os.path.join(BENCH, "results", "fleet-%d.json" % args.tenants))
+    out = args.out or (None if args.quick else os.path.join(RESULTS, "fleet-%d.json" % args.tenants))
     if out:
         os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
         with open(out, "w") as handle:

@@ -1,4 +1,9 @@
-"""The session_policy role and the enforce_session_policy playbook across several emulated tenants."""
+"""The session_policy role and the enforce_session_policy playbook across several emulated tenants.
+
+Every test runs twice: with the session_policy action plugin (in the controller's worker, the
+default) and with the module in its own interpreter (``sessionguard_auth0_run_as_module``).
+"""
+import functools
 import json
 import re
 
@@ -6,6 +11,24 @@ import pytest
 import yaml
 
 from harness import ACTION, PLAYBOOK, POLICY, inventory
+
+
+@pytest.fixture(params=["action plugin", "module"])
+def execution(request):
+    return request.param
+
+
+@pytest.fixture
+def playbook(execution, playbook):
+    """The harness runner, with the task run in the worker or as a module (as an extra var: it wins)."""
+    if execution == "action plugin":
+        return playbook
+
+    @functools.wraps(playbook)
+    def run(*args, **kwargs):
+        kwargs["extra_vars"] = dict(kwargs.get("extra_vars") or {}, sessionguard_auth0_run_as_module=True)
+        return playbook(*args, **kwargs)
+    return run
 
 
 def report(tmp_path):
@@ -169,10 +192,12 @@ def test_host_vars_override_group_policy(playbook, emulator, tmp_path):
     assert emu.tenant("tenant2").settings_minutes()["idle_session_lifetime"] == 2880
 
 
-def test_secrets_never_in_verbose_role_output(playbook, emulator, tmp_path):
+def test_secrets_never_in_verbose_role_output(playbook, emulator, tmp_path, execution):
     emu = emulator(2)
     run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu), verbosity=3, diff=True)
     assert run.rc == 0, run
+    # -vvv shows the module's AnsiballZ file only when the module ran in an interpreter of its own.
+    assert ("AnsiballZ_session_policy.py" in run.output) == (execution == "module")
     for tenant in emu.tenants:
         for secret in [tenant.client_secret] + tenant.issued_tokens():
             assert secret not in run.output
@@ -359,3 +384,31 @@ def test_validate_tag_needs_no_credentials(playbook, tmp_path):
     run = playbook(PLAYBOOK, inventory=str(path), args=["--tags", "validate"])
     assert run.rc != 0
     assert "session_policy_default.session_lifetime: has unknown unit 'x'" in run.output
+
+
+def test_self_service_enforces_settings_and_refuses_or_skips_the_action(playbook, emulator, tmp_path):
+    """api.session is an Enterprise feature: on self_service the Action part is refused, or skipped when asked."""
+    emu = emulator(1)
+    tenant = emu.tenant("tenant1")
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, session_policy_plan="self_service"))
+    assert run.rc != 0, run
+    assert statuses(tmp_path) == {"tenant1": "failed"}
+    error = report(tmp_path)["tenants"][0]["error"]
+    assert "Enterprise features" in error and "action_on_self_service: skip" in error
+    # The tenant settings were enforced; no Action was created, deployed or bound.
+    assert tenant.settings_minutes()["session_lifetime"] == 43200
+    assert tenant.actions() == [] and tenant.bindings("post-login") == []
+    assert [w["path"] for w in tenant.writes()] == ["/api/v2/tenants/settings"]
+
+    tenant.clear_requests()
+    skip = inventory(tmp_path, emu, session_policy_plan="self_service", session_policy_action_on_self_service="skip")
+    run = playbook(PLAYBOOK, inventory=skip)
+    assert run.rc == 0, run
+    assert statuses(tmp_path) == {"tenant1": "compliant"}
+    assert "skipped (action_on_self_service: skip)" in " ".join(run.output.split())
+    assert tenant.writes() == [] and tenant.actions() == []
+    # Check mode refuses the same way and writes nothing.
+    tenant.set_settings(session_lifetime_minutes=60)
+    checked = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, session_policy_plan="self_service"), check=True)
+    assert checked.rc != 0 and statuses(tmp_path) == {"tenant1": "failed"}, checked
+    assert tenant.writes() == []

@@ -96,6 +96,7 @@ def run_catalogue(workdir, entries=None):
                                  args=["--limit", ",".join(rest)])
             runs.append(("role", again))
             role_run.results = [r for r in role_run.results if r["host"] in failed_hosts] + again.results
+        role_rc = max(run.rc for name, run in runs if name == "role")
         role_seconds = time.time() - started
         secrets = _secrets(emu)
         leaks = sorted(set(name for name, run in runs if any(secret in run.output for secret in secrets)))
@@ -115,7 +116,7 @@ def run_catalogue(workdir, entries=None):
     finally:
         emu.stop()
     return dict(entries=outcomes, leaks=leaks, module_seconds=round(mod_seconds, 1),
-                role_seconds=round(role_seconds, 1), module_rc=mod_run.rc, role_rc=role_run.rc)
+                role_seconds=round(role_seconds, 1), module_rc=mod_run.rc, role_rc=role_rc)
 
 
 def _judge(entry, tenant, results):

@@ -31,7 +31,8 @@ from harness import ACTION, PLAYBOOK, POLICY, Emulator, ensure_collection_link, 
 
 import catalogue
 
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import render_action, validate_policy
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
 
 DOC = os.path.join(ROOT, "docs", "reliability.md")
 OTHERS = ["team-audit", "team-geo"]

@@ -112,3 +112,24 @@ def test_a_renamed_binding_is_a_display_name_difference(parts):
     assert outcome["status"] == "changed"
     assert outcome["differences"] == [dict(part="binding", field="display_name", current={"policy": "Old"},
                                            desired={"policy": "New"})]
+
+
+def test_self_service_enforces_settings_and_refuses_the_action(parts):
+    script, calls = parts
+    script["settings"] = settings_outcome(["session_lifetime"])
+    outcome = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service")
+    assert [name for name, unused in calls] == ["settings"]
+    assert outcome["status"] == "failed" and outcome["changed"] is True
+    assert "Enterprise features" in outcome["errors"][0] and "action_on_self_service: skip" in outcome["errors"][0]
+
+
+def test_self_service_can_skip_the_action(parts):
+    script, calls = parts
+    outcome = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service",
+                              action_on_self_service="skip")
+    assert [name for name, unused in calls] == ["settings"]
+    assert outcome["errors"] == [] and outcome["skipped"] == ["action", "binding"]
+    assert "only the tenant settings are enforced" in outcome["warnings"][0]
+    # Without code there is no Action part to refuse or skip.
+    plain = P.ensure_policy(None, {}, "policy", None, "node22", None, "last", 60, False, plan="self_service")
+    assert plain["errors"] == [] and plain["skipped"] == [] and plain["status"] == "compliant"

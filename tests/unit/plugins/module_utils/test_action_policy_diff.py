@@ -9,7 +9,8 @@ import copy
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils import _action_policy_diff as D
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import code_diff
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import render_action, validate_policy
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
 
 TENANT = {"session_lifetime": "30d", "idle_session_lifetime": "3d", "ephemeral_session_lifetime": "1d",
           "idle_ephemeral_session_lifetime": "8h", "cookie_mode": "persistent"}

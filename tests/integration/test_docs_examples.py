@@ -68,18 +68,20 @@ def test_cookbook_recipes_pass_the_cookbooks_check(playbook, tmp_path):
     assert len(recipes) >= 6
     hosts = {}
     for index, recipe in enumerate(recipes):
-        # A recipe is a piece of a policy: its tenant settings go over the example's, its rules and
-        # default replace them.
-        variables = {"ansible_connection": "local", "session_policy_rules": recipe.get("session_policy_rules", [])}
+        # A recipe is a piece of the example policy (as tests/unit/.../test_policy_docs.py reads it):
+        # its rules go first, its tenant keys override, its other variables replace.
+        variables = dict(POLICY, ansible_connection="local")
+        variables.update(recipe)
+        names = set(rule["name"] for rule in recipe.get("session_policy_rules", []))
+        variables["session_policy_rules"] = recipe.get("session_policy_rules", []) + [
+            rule for rule in POLICY["session_policy_rules"] if rule["name"] not in names]
         variables["session_policy_tenant"] = dict(POLICY["session_policy_tenant"], **recipe.get("session_policy_tenant", {}))
-        variables["session_policy_default"] = recipe.get("session_policy_default", POLICY["session_policy_default"])
-        variables.update((k, v) for k, v in recipe.items() if k not in variables)
         hosts["recipe%d" % index] = variables
     path = tmp_path / "tenants.yml"
     path.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
     run = playbook(PLAYBOOK, inventory=str(path), args=["--tags", "validate"])
     assert run.rc == 0, run
-    rendered = [r for r in run.results if r["task"] == "Render the Action and the tenant settings"]
+    rendered = [r for r in run.results if r["task"] == "Validate the policy, check its expectations, render the Action"]
     assert sorted(r["host"] for r in rendered if r["status"] == "ok") == sorted(hosts)
 
 

@@ -163,8 +163,8 @@ def main():
     module = Auth0Module(argument_spec=ARGUMENT_SPEC)
     desired, errors = check_options(module.params)
     module.fail_on(errors)
-    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode,
-                                               show_code=module._verbosity >= 3)
+    show_code = module._verbosity >= 3
+    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode, show_code)
     for warning in warnings:
         module.warn(warning)
     module.finish(result, errors=errors, diff=diff)

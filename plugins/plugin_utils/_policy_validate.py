@@ -22,6 +22,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_setting
     SETTING_KEYS, check_idle_within_absolute, parse_desired)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import (
     FROM_DEFAULT, FROM_RULE, FROM_TENANT, effective)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._suggest import did_you_mean
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     CONDITIONS, DEFAULT_PATH, EFFECT_LIFETIMES, EFFECTS, HAS_VOLUPTUOUS, PLAN_PATH, RULE_KEYS, RULES_PATH,
     TENANT_PATH, VOLUPTUOUS_IMPORT_ERROR, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string,
@@ -72,7 +73,8 @@ def _mapping(value, prefix, what):
 
 
 def _unknown_keys(block, allowed, prefix):
-    return ["%s: is not a known key (expected one of: %s)" % (path_text(prefix + [key]), ", ".join(allowed))
+    return ["%s: is not a known key%s (expected one of: %s)" % (path_text(prefix + [key]), did_you_mean(key, allowed),
+                                                                ", ".join(allowed))
             for key in block if key not in allowed]
 
 

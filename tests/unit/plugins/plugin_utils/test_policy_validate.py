@@ -121,6 +121,12 @@ def test_bare_numbers_are_hours():
      "session_policy_rules[0].priority: is not a known key (expected one of: name, match, "),
     ("condition", dict(rules=[rule(match={"country": ["DE"]})]),
      "session_policy_rules[0].match.country: is not a known key (expected one of: organizations, clients, "),
+    ("plural condition", dict(rules=[rule(match={"countrys": ["DE"]})]),
+     "session_policy_rules[0].match.countrys: is not a known key (did you mean countries?) "),
+    ("misspelled condition", dict(rules=[rule(match={"risk_confidense": ["low"]})]),
+     "session_policy_rules[0].match.risk_confidense: is not a known key (did you mean risk_confidence?) "),
+    ("misspelled effect", dict(rules=[rule(idle_sesion_lifetime="1h")]),
+     "session_policy_rules[0].idle_sesion_lifetime: is not a known key (did you mean idle_session_lifetime?) "),
 ])
 def test_unknown_keys(where, kwargs, expected):
     assert one_error(**kwargs).startswith(expected)

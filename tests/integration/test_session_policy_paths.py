@@ -34,7 +34,7 @@ def comparable(results):
 def without_times(value):
     """Emulator state without its timestamps, which differ between two runs by design."""
     if isinstance(value, dict):
-        return dict((k, without_times(v)) for k, v in value.items() if not k.endswith("_at"))
+        return dict((k, without_times(v)) for k, v in value.items() if not k.endswith(("_at", "_time")))
     if isinstance(value, list):
         return [without_times(v) for v in value]
     return value

@@ -14,7 +14,8 @@ options:
   domain:
     description:
       - The tenant's domain, for example V(acme.eu.auth0.com) or V(login.example.com) for a custom domain.
-      - A host name with an optional port. HTTPS is always used, so do not include a scheme or a path.
+      - A host name with an optional port (1 to 65535). HTTPS is always used, so do not include a scheme or a path.
+      - The host is used lower-cased, also in the default O(audience).
       - Falls back to the E(AUTH0_DOMAIN) environment variable.
     type: str
     required: true
@@ -27,13 +28,16 @@ options:
   client_secret:
     description:
       - Client secret of the application named by O(client_id). Never logged.
+      - A trailing line break (from a YAML block scalar or C(echo | ansible-vault encrypt_string)) is
+        removed; a line break inside the value is refused.
       - Falls back to E(AUTH0_CLIENT_SECRET).
     type: str
   token:
     description:
       - A Management API access token to use instead of client credentials, for example one
         returned by M(sessionguard.auth0.management_token) so that several tasks share one token.
-      - Never logged. Falls back to E(AUTH0_TOKEN).
+      - Never logged. A trailing line break is removed; a line break inside the value is refused.
+      - Falls back to E(AUTH0_TOKEN).
     type: str
   audience:
     description:
@@ -56,8 +60,8 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request. A request with no answer in time fails the task
-        and is not retried. Falls back to E(AUTH0_TIMEOUT).
+      - Seconds to wait for each HTTP request, at most 86400 (a day). A request with no answer in time
+        fails the task and is not retried. Falls back to E(AUTH0_TIMEOUT).
     type: int
     default: 30
   retries:

@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: sessionguard maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters of the session policy: validate it, and render its Post-Login Action.
+"""Filters of the session policy: validate it, render its Post-Login Action, explain it to logins,
+and check expected outcomes. All run on the controller, in pure Python, without any request.
 
-Documentation: validate_session_policy.yml, render_session_action.yml and session_policy_settings.yml
-next to this file.
+Documentation: the .yml file of each filter next to this file.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,10 +13,24 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (
-    render_action, tenant_settings_values, validate_policy)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_explain import (
+    EXPECTATIONS_PATH, LOGINS_PATH, check_expectations, explain, parse_cases)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import (
+    tenant_settings_values, validate_policy)
 
 _INPUT_KEYS = ("tenant", "rules", "default", "plan")
+
+
+def _invalid(what, errors):
+    count = "%d error%s" % (len(errors), "" if len(errors) == 1 else "s")
+    return AnsibleFilterError("%s (%s):\n%s" % (what, count, "\n".join(errors)))
+
+
+def _normalized(normalized, name, keys=("rules", "default")):
+    if not isinstance(normalized, dict) or any(key not in normalized for key in keys):
+        raise AnsibleFilterError("%s: expects the output of validate_session_policy" % name)
+    return normalized
 
 
 def validate_session_policy(policy):
@@ -32,23 +46,40 @@ def validate_session_policy(policy):
     normalized, errors = validate_policy(policy.get("tenant"), policy.get("rules"), policy.get("default"),
                                          plan="enterprise" if plan is None else plan)
     if errors:
-        raise AnsibleFilterError("The session policy is invalid (%d error%s):\n%s"
-                                 % (len(errors), "" if len(errors) == 1 else "s", "\n".join(errors)))
+        raise _invalid("The session policy is invalid", errors)
     return normalized
 
 
 def render_session_action(normalized):
     """A normalized policy (the output of validate_session_policy) -> the Post-Login Action code."""
-    if not isinstance(normalized, dict) or "rules" not in normalized or "default" not in normalized:
-        raise AnsibleFilterError("render_session_action: expects the output of validate_session_policy")
-    return render_action(normalized)
+    return render_action(_normalized(normalized, "render_session_action"))
 
 
 def session_policy_settings(normalized):
     """A normalized policy -> its tenant settings, as the options of the tenant_session module."""
-    if not isinstance(normalized, dict) or "tenant" not in normalized:
-        raise AnsibleFilterError("session_policy_settings: expects the output of validate_session_policy")
+    _normalized(normalized, "session_policy_settings", keys=("tenant",))
     return dict((key, value) for key, value in tenant_settings_values(normalized).items() if value is not None)
+
+
+def explain_session_policy(normalized, logins):
+    """A normalized policy and ``[{name, login, session_created_at, login_at}]`` -> one explanation per login."""
+    _normalized(normalized, "explain_session_policy", keys=("tenant", "rules", "default"))
+    cases, errors = parse_cases(logins, LOGINS_PATH)
+    if errors:
+        raise _invalid("The logins to explain are invalid", errors)
+    return explain(normalized, cases)
+
+
+def check_session_policy_expectations(normalized, expectations, tenant=""):
+    """A normalized policy and ``[{name, login, expect}]`` -> the cases that passed; fails on the first bad one."""
+    _normalized(normalized, "check_session_policy_expectations", keys=("tenant", "rules", "default"))
+    cases, errors = parse_cases(expectations, EXPECTATIONS_PATH, with_expect=True)
+    if errors:
+        raise _invalid("The session policy expectations are invalid", errors)
+    passed, failures = check_expectations(normalized, cases, tenant or "the policy")
+    if failures:
+        raise _invalid("The session policy does not meet its expectations; nothing was sent to any tenant", failures)
+    return passed
 
 
 class FilterModule(object):
@@ -57,4 +88,6 @@ class FilterModule(object):
             "validate_session_policy": validate_session_policy,
             "render_session_action": render_session_action,
             "session_policy_settings": session_policy_settings,
+            "explain_session_policy": explain_session_policy,
+            "check_session_policy_expectations": check_session_policy_expectations,
         }

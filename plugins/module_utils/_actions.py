@@ -18,16 +18,18 @@ import difflib
 import re
 import time
 
-from ansible.module_utils.six.moves.urllib.parse import quote
-
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import (
+    ACTIONS_PATH, action_path, deploy_path, find_actions, list_bindings, newest_version, read_action)
 
-ACTIONS_PATH = "/api/v2/actions/actions"
 TRIGGER_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_RUNTIME = "node22"
 DEFAULT_TRIGGER_VERSION = "v3"
 UPDATE_SECRETS = ("on_create", "always")
 BUILDING = ("pending", "building", "packaged", "retrying")
+# Auth0 answers node18-actions for node18 (auth0-recorded TestAccAction; the Terraform provider maps
+# the two): the suffix names the same runtime, so it must not count as a difference.
+RUNTIME_SUFFIX = "-actions"
 # How often a create that may have happened anyway (5xx, timeout) is looked up and tried again.
 CREATE_ATTEMPTS = 3
 # Seconds between polls double from 1 up to POLL_CAP: polls at 1, 3, 7, 15, 23, 31 s, so a
@@ -41,22 +43,19 @@ class ActionFailure(Exception):
     """A refusal or failure with a message the user can act on; nothing more is attempted."""
 
 
-def action_path(action_id):
-    return "%s/%s" % (ACTIONS_PATH, quote(str(action_id), safe=""))
-
-
-def bindings_path(trigger):
-    return "/api/v2/actions/triggers/%s/bindings" % quote(trigger, safe="")
-
-
 # -- reading ----------------------------------------------------------------------------------
 
-def find_actions(client, name, trigger=None):
-    """Every action called exactly ``name`` (for ``trigger`` when given), across all pages."""
-    params = {"actionName": name}
-    if trigger:
-        params["triggerId"] = trigger
-    return [item for item in client.paginate(ACTIONS_PATH, "actions", params=params) if item.get("name") == name]
+def status_of(item):
+    """The build status in lower case: a bindings GET nests ``current_version.status`` as ``BUILT``
+    (auth0-recorded TestAccTriggerActions) where the action itself says ``built``."""
+    return ((item or {}).get("status") or "").lower() or None
+
+
+def same_runtime(a, b):
+    def family(runtime):
+        runtime = runtime or DEFAULT_RUNTIME
+        return runtime[:-len(RUNTIME_SUFFIX)] if runtime.endswith(RUNTIME_SUFFIX) else runtime
+    return family(a) == family(b)
 
 
 def find_action(client, name, trigger=None):
@@ -70,7 +69,7 @@ def find_action(client, name, trigger=None):
     action = found[0]
     if "code" not in action:
         # Some list responses are summaries; the comparison needs the whole draft.
-        action = client.get(action_path(action["id"])) or action
+        action = read_action(client, action["id"]) or action
     return action
 
 
@@ -84,12 +83,11 @@ def build_errors(client, action):
     messages = [e.get("msg") for e in action.get("errors") or [] if e.get("msg")]
     if not messages and action.get("id"):
         try:
-            body = client.get(action_path(action["id"]) + "/versions", params={"page": 0, "per_page": 1}) or {}
+            version = newest_version(client, action["id"])
         except Auth0Error:
-            body = {}
-        for version in (body.get("versions") or [])[:1]:
-            if version.get("status") == "failed":
-                messages = [e.get("msg") for e in version.get("errors") or [] if e.get("msg")]
+            version = None
+        if status_of(version) == "failed":
+            messages = [e.get("msg") for e in version.get("errors") or [] if e.get("msg")]
     seen = []
     for message in messages:
         if message not in seen:
@@ -97,10 +95,16 @@ def build_errors(client, action):
     return seen or ["the build failed and Auth0 gave no reason"]
 
 
+def version_ref(action):
+    """``{id, number}`` of the action's deployed version, or None: what a rollback redeploys."""
+    version = (action or {}).get("deployed_version") or {}
+    return dict(id=version.get("id"), number=version.get("number")) if version.get("id") else None
+
+
 def as_result(action):
     """The result form of an action; never holds a secret value (the API never returns one)."""
     action = action or {}
-    return dict(id=action.get("id"), name=action.get("name"), status=action.get("status"),
+    return dict(id=action.get("id"), name=action.get("name"), status=status_of(action),
                 deployed_version=deployed_number(action),
                 all_changes_deployed=bool(action.get("all_changes_deployed")))
 
@@ -125,9 +129,29 @@ def check_trigger(trigger, required=True):
     return []
 
 
+def check_code(code):
+    """An error when ``code`` is given but blank: Auth0 builds and deploys it, and it handles no event."""
+    if code is not None and not code.strip():
+        return ["code: must not be empty (an Action without code exports no handler such as onExecutePostLogin)"]
+    return []
+
+
+def check_built_draft(action, code):
+    """An error when the built draft is not the code this run wrote.
+
+    Two runs writing different code at once: each waits for a build, and ``deploy`` deploys whatever
+    draft is there, so without this check one would report a deploy of code it never deployed.
+    """
+    if code is not None and "code" in action and action.get("code") != code:
+        return ("the draft of the action '%s' holds other code than this run wrote: another run changed it while "
+                "this one waited for the build. Nothing was deployed; run again once the other run is done"
+                % action.get("name"))
+    return None
+
+
 def check_desired(desired):
     """Errors in the desired action that the argument spec cannot express, all at once."""
-    errors = []
+    errors = check_code(desired.get("code"))
     names = [s.get("name") for s in desired.get("secrets") or []]
     duplicates = sorted(set(n for n in names if names.count(n) > 1))
     if duplicates:
@@ -186,12 +210,12 @@ def plan_action(desired, current):
     if code != current_code:
         body["code"] = code
         plan["code_diff"] = code_diff(desired["name"], current_code, code)
-    elif deploy and current.get("status") == "failed":
+    elif deploy and status_of(current) == "failed":
         # The same draft would only report the same failed build: write it again to rebuild it
         # (a failed dependency install or an Auth0-side failure can pass on a second build).
         body["code"] = code
     current_runtime = current.get("runtime") or DEFAULT_RUNTIME
-    if runtime != current_runtime:
+    if not same_runtime(runtime, current_runtime):
         body["runtime"] = runtime
         before["runtime"], after["runtime"] = current_runtime, runtime
     current_deps = normalize_dependencies(current.get("dependencies"))
@@ -280,7 +304,7 @@ def wait_for_build(client, action, timeout, sleep=time.sleep, clock=time.monoton
     start = clock()
     polls = 0
     wait = 1
-    while action.get("status") in BUILDING or not action.get("status"):
+    while status_of(action) in BUILDING or not status_of(action):
         remaining = timeout - (clock() - start)
         if remaining <= 0:
             raise ActionFailure("the build of the action '%s' did not finish within %s seconds (status: %s); "
@@ -288,38 +312,41 @@ def wait_for_build(client, action, timeout, sleep=time.sleep, clock=time.monoton
                                 % (action.get("name"), timeout, action.get("status")))
         sleep(min(wait, remaining))
         wait = min(wait * 2, POLL_CAP)
-        action = client.get(action_path(action["id"])) or {}
+        action = read_action(client, action["id"])
         polls += 1
     return action, polls
 
 
 def deploy_action(client, action, sleep=time.sleep, clock=time.monotonic, confirm_seconds=DEPLOY_CONFIRM_SECONDS):
-    """Deploy a built draft and confirm that a newer version is deployed; return the re-read action."""
+    """Deploy a built draft and confirm that a newer version is deployed; return the re-read action.
+
+    Real Auth0 answers 200 with the new version and ``"deployed": false`` (auth0-recorded
+    TestAccTriggerActions): the answer only says which version number to expect, and the action
+    read afterwards shows it as ``deployed_version`` once the deploy has registered.
+    """
     previous = deployed_number(action) or 0
+    expected = previous + 1
     try:
-        answer = client.post(action_path(action["id"]) + "/deploy", None, idempotent=False)
+        answer = client.post(deploy_path(action["id"]), None, idempotent=False)
         version = answer if isinstance(answer, dict) else {}
-        if version.get("deployed") and (version.get("number") or 0) > previous:
-            # The answer is the new deployed version itself: Auth0's confirmation, no re-read needed.
-            return dict(action, deployed_version=version, all_changes_deployed=True)
+        expected = max(expected, version.get("number") or 0)
     except Auth0Error as exc:
         if exc.status is not None and exc.status < 500 and exc.status != 408:
             raise
         # The deploy may have happened anyway: the confirmation below tells, and one more try is safe
         # when it did not (a second deploy of the same build only adds an identical version).
-        current = client.get(action_path(action["id"])) or {}
-        if (deployed_number(current) or 0) <= previous:
-            client.post(action_path(action["id"]) + "/deploy", None, idempotent=False)
+        if (deployed_number(read_action(client, action["id"])) or 0) <= previous:
+            client.post(deploy_path(action["id"]), None, idempotent=False)
     start = clock()
     wait = 1
     while True:
-        current = client.get(action_path(action["id"])) or {}
-        if (deployed_number(current) or 0) > previous and current.get("all_changes_deployed"):
+        current = read_action(client, action["id"])
+        if (deployed_number(current) or 0) >= expected and current.get("all_changes_deployed"):
             return current
         if clock() - start >= confirm_seconds:
-            raise ActionFailure("the action '%s' was deployed but Auth0 does not show a new deployed version after %s "
+            raise ActionFailure("the action '%s' was deployed but Auth0 does not show version %s deployed after %s "
                                 "seconds (deployed version %s, all_changes_deployed %s)"
-                                % (action.get("name"), confirm_seconds, deployed_number(current),
+                                % (action.get("name"), expected, confirm_seconds, deployed_number(current),
                                    bool(current.get("all_changes_deployed"))))
         sleep(wait)
         wait = min(wait * 2, POLL_CAP)
@@ -329,7 +356,7 @@ def bound_triggers(client, action):
     """``[(trigger id, display name)]`` where the action is bound, over every page of its triggers' bindings."""
     found = []
     for trigger in sorted(set(t.get("id") for t in action.get("supported_triggers") or [] if t.get("id"))):
-        for binding in client.paginate(bindings_path(trigger), "bindings"):
+        for binding in list_bindings(client, trigger):
             if ((binding.get("action") or {}).get("id")) == action.get("id"):
                 found.append((trigger, binding.get("display_name")))
     return found
@@ -350,15 +377,17 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
     """Make the action called ``name`` match, build and deploy it (or delete it with ``state='absent'``).
 
     ``secrets`` is a list of ``{name, value}``, or None to leave the action's secrets alone.
-    Returns ``dict(changed, operations, action, changed_fields, diff, code_diff, build_errors, errors)``:
+    Returns ``dict(changed, operations, action, changed_fields, diff, code_diff, build_errors, errors, versions)``:
     ``operations`` lists what was (check mode: would be) done, in order, from ``create``, ``update``,
     ``deploy``, ``delete``; ``action`` is ``dict(id, name, status, deployed_version, all_changes_deployed)``
     (None values when there is no action); ``diff`` is ``dict(before, after)`` of the changed fields
     other than code; ``code_diff`` a unified diff of the code.  A non-empty ``errors`` means the task
-    failed; ``changed`` then says whether anything was written before the failure.
+    failed; ``changed`` then says whether anything was written before the failure. ``versions`` is
+    ``dict(before, after)``, each :func:`version_ref` of the deployed version (after: once deployed).
     """
     outcome = dict(changed=False, operations=[], action=as_result(None), changed_fields=[],
-                   diff=dict(before={}, after={}), code_diff="", build_errors=[], errors=[])
+                   diff=dict(before={}, after={}), code_diff="", build_errors=[], errors=[],
+                   versions=dict(before=None, after=None))
     done = []
     desired = dict(name=name, trigger=trigger, trigger_version=trigger_version, code=code, runtime=runtime,
                    dependencies=dependencies, secrets=secrets, update_secrets=update_secrets,
@@ -372,6 +401,7 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
         return outcome
     try:
         current = find_action(client, name, trigger)
+        outcome["versions"] = dict(before=version_ref(current), after=version_ref(current))
         if state == "absent":
             return _ensure_absent(client, name, current, force, check_mode, outcome, done)
         plan = plan_action(desired, current)
@@ -396,14 +426,19 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
         if "deploy" in plan["operations"]:
             action = wait_for_build(client, action, build_timeout, sleep=sleep, clock=clock)[0]
             outcome["action"] = as_result(action)
-            if action.get("status") == "failed":
+            if status_of(action) == "failed":
                 outcome["build_errors"] = build_errors(client, action)
                 outcome["errors"] = ["the build of the action '%s' failed, so it was not deployed%s: %s"
                                      % (name, "" if not deployed_number(action) else
                                         " (version %s stays deployed)" % deployed_number(action),
                                         "; ".join(outcome["build_errors"]))]
                 return outcome
+            foreign = check_built_draft(action, code)
+            if foreign:
+                outcome["errors"] = [foreign]
+                return outcome
             action = deploy_action(client, action, sleep=sleep, clock=clock)
+            outcome["versions"]["after"] = version_ref(action)
             done.append("deploy")
             outcome["action"] = as_result(action)
         return outcome

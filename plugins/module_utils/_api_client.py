@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import random
 import re
 import time
@@ -27,7 +28,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without requests
     REQUESTS_IMPORT_ERROR = exc
 
 RETRYABLE_STATUS = frozenset((408, 500, 502, 503, 504))
-_DOMAIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?$")
+# \Z, not $: "$" also matches before a final newline, so "host:1\n" would pass.
+_DOMAIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::([0-9]{1,5}))?\Z", re.ASCII)
+MASK = "********"
 # Below this many requests left in the bucket, wait for the reset instead of spending the last
 # ones and meeting a 429 (other tasks and other tools share the same bucket).
 PACE_BELOW = 2
@@ -53,10 +56,40 @@ def validate_domain(domain):
     if not domain:
         return "is required: the tenant's domain, such as acme.eu.auth0.com"
     if "://" in domain:
-        return "must be a host name without a scheme (https is always used); got '%s'" % domain
-    if not _DOMAIN_RE.match(domain):
-        return "must be a host name with an optional port, without scheme or path; got '%s'" % domain
+        return "must be a host name without a scheme (https is always used); got %s" % _quoted(domain)
+    match = _DOMAIN_RE.match(domain)
+    if not match:
+        return "must be a host name with an optional port, without scheme or path; got %s" % _quoted(domain)
+    if match.group(1) is not None and not 1 <= int(match.group(1)) <= 65535:
+        # Port 0 would silently mean the scheme's default (443) to requests; over 65535 it crashes.
+        return "has port %s; a port is 1 to 65535; got %s" % (match.group(1), _quoted(domain))
     return None
+
+
+def _quoted(text):
+    """A user value in a message: repr-escaped (no raw line breaks) and at most 100 characters."""
+    text = str(text)
+    shown = repr(text[:100])
+    return shown + ("... (%d characters)" % len(text) if len(text) > 100 else "")
+
+
+def line_break_problem(value):
+    """Text for a token or secret that holds a line break inside it (a trailing one is stripped)."""
+    if value and ("\n" in value.strip() or "\r" in value.strip()):
+        return "must not contain a line break (check the vault or variable it comes from)"
+    return None
+
+
+def secret_forms(value):
+    """``value`` and the escaped forms a message could hold it in (repr, JSON), for masking."""
+    if not value:
+        return []
+    forms = set([value, value.strip()])
+    for form in list(forms):
+        forms.add(repr(form)[1:-1])
+        forms.add(json.dumps(form)[1:-1])
+        forms.add(repr(form.encode("utf-8"))[2:-1])
+    return sorted(form for form in forms if len(form) >= 4)
 
 
 def error_from_response(response, method, path):
@@ -94,12 +127,16 @@ class Auth0Client(object):
     def __init__(self, domain, client_id=None, client_secret=None, token=None, audience=None,
                  validate_certs=True, ca_path=None, timeout=30, retries=5, max_retry_wait=60,
                  session=None, sleep=time.sleep, clock=time.time):
-        self.domain = domain
-        self.base_url = "https://%s" % domain
-        self.audience = audience or "https://%s/api/v2/" % domain
+        # Host names are case-insensitive, but Auth0 compares the audience as a string.
+        self.domain = domain.lower()
+        self.base_url = "https://%s" % self.domain
+        self.audience = audience or "https://%s/api/v2/" % self.domain
         self._client_id = client_id
-        self._client_secret = client_secret
-        self._token = token
+        # A trailing newline (YAML block scalars, `echo | ansible-vault encrypt_string`) is never part of
+        # a secret; requests would refuse it in a header and print the value in its error.
+        self._client_secret = client_secret.strip() if client_secret else client_secret
+        self._given_secrets = [value for value in (client_secret, token) if value]
+        self._token = token.strip() if token else token
         # A token given by the user cannot be renewed; one we fetched can, once, when it expires.
         self._token_renewable = token is None
         self.timeout = timeout
@@ -115,7 +152,15 @@ class Auth0Client(object):
 
     def secrets(self):
         """Values that must be masked in anything the caller prints."""
-        return [value for value in (self._client_secret, self._token) if value]
+        return [form for value in [self._client_secret, self._token] + self._given_secrets
+                for form in secret_forms(value)]
+
+    def _describe(self, exc):
+        """An exception's text with every secret masked, before shortening can cut one in half."""
+        text = str(exc)
+        for form in sorted(self.secrets(), key=len, reverse=True):
+            text = text.replace(form, MASK)
+        return _short(text)
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -214,7 +259,7 @@ class Auth0Client(object):
             except requests.exceptions.SSLError as exc:
                 raise Auth0Error("TLS verification of %s failed (%s); set ca_path to the CA that signed its "
                                  "certificate, or validate_certs: false for a test tenant only"
-                                 % (self.domain, _short(exc)), method=method, path=path)
+                                 % (self.domain, self._describe(exc)), method=method, path=path)
             except requests.exceptions.Timeout:
                 # Not retried: a hung call must fail within its timeout, not a multiple of it.
                 raise Auth0Error("no answer from %s within %s seconds (%s %s); raise timeout if the tenant is slow"
@@ -224,7 +269,13 @@ class Auth0Client(object):
                     self._sleep(self._backoff(attempt))
                     attempt += 1
                     continue
-                raise Auth0Error("cannot connect to %s (%s %s): %s" % (self.domain, method, path, _short(exc)),
+                raise Auth0Error("cannot connect to %s (%s %s): %s" % (self.domain, method, path, self._describe(exc)),
+                                 method=method, path=path)
+            except (requests.exceptions.RequestException, OSError, ValueError, OverflowError) as exc:
+                # Everything else requests can raise (InvalidHeader, InvalidURL, a missing ca_path file, ...):
+                # one line, never a traceback, and its text scrubbed because some quote the request's headers.
+                raise Auth0Error("the request to %s could not be sent (%s %s): %s: %s"
+                                 % (self.domain, method, path, type(exc).__name__, self._describe(exc)),
                                  method=method, path=path)
             self._note_rate_limit(response)
             if 300 <= response.status_code < 400:

@@ -10,10 +10,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Auth0Client, validate_domain)
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Auth0Client, line_break_problem, secret_forms, validate_domain)
 
 CONNECTION_OPTIONS = ("domain", "client_id", "client_secret", "token", "audience",
                       "validate_certs", "ca_path", "timeout", "retries", "max_retry_wait")
@@ -34,6 +36,10 @@ def connection_argument_spec():
     )
 
 
+# A day: longer than any Management API call should take, and far below what the socket layer
+# refuses with an OverflowError (timeout: 1e11).
+MAX_TIMEOUT = 86400
+
 CONNECTION_RULES = dict(
     required_one_of=[("token", "client_id")],
     required_together=[("client_id", "client_secret")],
@@ -48,8 +54,15 @@ def check_connection_params(params):
         errors.append("domain: %s" % problem)
     if params.get("token") and params.get("client_id"):
         errors.append("token, client_id: give either a Management API token or client_id and client_secret, not both")
-    if params.get("timeout") is not None and params["timeout"] <= 0:
-        errors.append("timeout: must be a number of seconds greater than zero; got %s" % params["timeout"])
+    if params.get("timeout") is not None and not 0 < params["timeout"] <= MAX_TIMEOUT:
+        errors.append("timeout: must be a number of seconds greater than zero and at most %d; got %s"
+                      % (MAX_TIMEOUT, params["timeout"]))
+    for name in ("token", "client_secret"):
+        problem = line_break_problem(params.get(name))
+        if problem:
+            errors.append("%s: %s" % (name, problem))
+    if params.get("ca_path") and params.get("validate_certs", True) and not os.path.isfile(params["ca_path"]):
+        errors.append("ca_path: no such file: %s" % params["ca_path"])
     for name in ("retries", "max_retry_wait"):
         if params.get(name) is not None and params[name] < 0:
             errors.append("%s: must be zero or more; got %s" % (name, params[name]))
@@ -99,6 +112,13 @@ class Auth0Module(AnsibleModule):
         kwargs.setdefault("supports_check_mode", True)
         super(Auth0Module, self).__init__(argument_spec=spec, **dict(kwargs, **merged_rules(rules)))
         self._client = None
+        self._mask(list(self.no_log_values))
+
+    def _mask(self, values):
+        """Mask each secret as given and in the escaped forms a message may quote it in (repr, JSON)."""
+        for value in values:
+            for form in secret_forms(value if isinstance(value, str) else str(value)):
+                self.no_log_values.add(form)
 
     @property
     def client(self):
@@ -113,6 +133,7 @@ class Auth0Module(AnsibleModule):
             if warning:
                 self.warn(warning)
             self._client = client_from_params(self.params)
+            self._mask(self._client.secrets())
         return self._client
 
     def fail_on(self, errors):
@@ -124,8 +145,7 @@ class Auth0Module(AnsibleModule):
         """End the run: mask tokens the client fetched, add ``diff`` in --diff mode, fail on errors."""
         if self._client is not None:
             # A fetched token is not an option, so Ansible does not know to mask it.
-            for value in self._client.secrets():
-                self.no_log_values.add(value)
+            self._mask(self._client.secrets())
         if diff is not None and self._diff:
             result["diff"] = diff
         if errors:

@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import math
 import re
+from fractions import Fraction
 
 MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
 
@@ -34,7 +35,17 @@ PLAN_LIMITS = {
     "self_service": {"absolute": 720 * 60, "idle": 72 * 60},
 }
 
-_UNIT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]+)")
+# The documented grammar only: ASCII digits, an optional decimal part, units m/h/d/w each at most once,
+# optionally separated by spaces. No exponents, underscores, signs or other scripts' digits, which
+# Python's float() and int() would accept.
+_NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z", re.ASCII)
+_PART_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?) *([a-z]+) *", re.ASCII)
+_SECONDS = ("s", "sec", "secs", "second", "seconds")
+# Longer than any sensible duration ("52w6d23h59m" is 11): a bound keeps parsing cheap and messages short.
+MAX_LENGTH = 32
+# A bare number is hours; over this many minutes it is over every plan's maximum by far, and exact
+# integer maths keeps a 400-digit number from overflowing a float.
+_TOO_LARGE = 10 ** 9
 _EXAMPLES = "a duration such as 90m, 36h, 7d, 1d12h or 2w, or a number of hours such as 168 or 0.5"
 
 
@@ -42,9 +53,17 @@ class DurationError(ValueError):
     """The value is not a usable lifetime; the message states the rule, not the option name."""
 
 
+def _shown(text):
+    """The input as quoted in a message: never more than MAX_LENGTH characters of it."""
+    return "'%s'" % text if len(text) <= MAX_LENGTH else "'%s...' (%d characters)" % (text[:MAX_LENGTH], len(text))
+
+
 def _whole_minutes(minutes, shown):
-    if math.isnan(minutes) or math.isinf(minutes):
+    """``minutes`` is a Fraction (exact) or a float (YAML numbers)."""
+    if isinstance(minutes, float) and (math.isnan(minutes) or math.isinf(minutes)):
         raise DurationError("must be %s; got %s" % (_EXAMPLES, shown))
+    if minutes > _TOO_LARGE:
+        raise DurationError("is too large to be a session lifetime; got %s" % shown)
     rounded = int(round(minutes))
     if abs(minutes - rounded) > 1e-6:
         raise DurationError("must be a whole number of minutes (Auth0 stores minutes); got %s" % shown)
@@ -62,37 +81,41 @@ def parse_duration(value):
     # YAML turns yes/no/true into booleans, and bool is an int subclass: refuse it explicitly.
     if isinstance(value, bool) or value is None:
         raise DurationError("must be %s; got %r" % (_EXAMPLES, value))
-    if isinstance(value, (int, float)):
-        return _whole_minutes(float(value) * 60, repr(value))
+    if isinstance(value, int):
+        return _whole_minutes(Fraction(value) * 60, _shown(str(value)))
+    if isinstance(value, float):
+        return _whole_minutes(value * 60 if math.isfinite(value) else value, repr(value))
     text = str(value).strip()
-    shown = "'%s'" % text
     if not text:
         raise DurationError("must be %s; got an empty string" % _EXAMPLES)
-    try:
-        hours = float(text)
-    except ValueError:
-        hours = None
-    if hours is not None:
-        if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-            raise DurationError("must be %s; got %s" % (_EXAMPLES, shown))
-        return _whole_minutes(hours * 60, shown)
+    shown = _shown(text)
+    if len(text) > MAX_LENGTH:
+        raise DurationError("is too long for a duration (at most %d characters); got %s" % (MAX_LENGTH, shown))
     lowered = text.lower()
     if lowered.startswith("-"):
         raise DurationError("must be greater than zero; got %s" % shown)
-    total = 0.0
+    if _NUMBER_RE.match(lowered):
+        return _whole_minutes(Fraction(lowered) * 60, shown)
+    total = Fraction(0)
+    seen = set()
     position = 0
-    for match in _UNIT_RE.finditer(lowered):
-        if lowered[position:match.start()].strip():
-            break
+    while position < len(lowered):
+        match = _PART_RE.match(lowered, position)
+        if not match:
+            raise DurationError("must be %s; got %s" % (_EXAMPLES, shown))
         unit = match.group(2)
         if unit not in MINUTES:
-            if unit in ("s", "sec", "secs", "second", "seconds"):
+            if unit in _SECONDS:
                 raise DurationError("uses seconds, but Auth0 counts whole minutes (use m, h, d or w); got %s" % shown)
-            raise DurationError("has unknown unit '%s' (use m, h, d or w); got %s" % (unit, shown))
-        total += float(match.group(1)) * MINUTES[unit]
+            if match.end() < len(lowered) and lowered[match.end()].isdigit():
+                # 1e3, 1e309: an exponent, not a unit.
+                raise DurationError("must be %s; got %s" % (_EXAMPLES, shown))
+            raise DurationError("has unknown unit '%s' (use m, h, d or w); got %s" % (unit[:8], shown))
+        if unit in seen:
+            raise DurationError("gives the unit '%s' more than once; got %s" % (unit, shown))
+        seen.add(unit)
+        total += Fraction(match.group(1)) * MINUTES[unit]
         position = match.end()
-    if position == 0 or lowered[position:].strip():
-        raise DurationError("must be %s; got %s" % (_EXAMPLES, shown))
     return _whole_minutes(total, shown)
 
 
@@ -113,7 +136,10 @@ def hours_to_minutes(hours):
     """Minutes from Auth0's float hours; 0.08333333333333333 (5 minutes) must not become 4.99."""
     if hours is None or isinstance(hours, bool):
         return None
-    return int(round(float(hours) * 60))
+    if not isinstance(hours, (int, float)) or (isinstance(hours, float) and not math.isfinite(hours)):
+        # A body Auth0 never sends per the facts file; refuse it rather than crash on it.
+        raise DurationError("is not a number of hours; got %s" % _shown(str(hours)))
+    return int(round(hours * 60))
 
 
 def limit_for(field, plan):

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME, check_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
 from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
@@ -30,9 +30,11 @@ ARGUMENT_SPEC = dict(
     display_name=dict(type="str"),
     position=dict(type="str", default="last"),
     build_timeout=dict(type="int", default=120),
+    action_on_self_service=dict(type="str", choices=["fail", "skip"], default="fail"),
 )
 
-RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations")
+RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "skipped", "left_in",
+               "replaced")
 
 
 def check_options(params):
@@ -44,6 +46,7 @@ def check_options(params):
         errors.insert(0, "tenant: unknown keys %s" % ", ".join(unknown))
     if params["build_timeout"] <= 0:
         errors.append("build_timeout: must be a number of seconds greater than zero")
+    errors.extend(check_code(params["code"]))
     try:
         parse_position(params["position"])
     except BindingFailure as exc:
@@ -52,9 +55,10 @@ def check_options(params):
 
 
 def run_task(client, params, desired, check_mode):
-    """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff)``."""
+    """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff, warnings)``."""
     outcome = ensure_policy(client, desired, params["action_name"], params["code"], params["runtime"],
-                            params["display_name"], params["position"], params["build_timeout"], check_mode)
+                            params["display_name"], params["position"], params["build_timeout"], check_mode,
+                            plan=params["plan"], action_on_self_service=params["action_on_self_service"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
     diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
-    return result, outcome["errors"], diff
+    return result, outcome["errors"], diff, outcome["warnings"]

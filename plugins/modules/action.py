@@ -234,9 +234,15 @@ def read_source(module):
     path = module.params["src"]
     try:
         with open(path, "rb") as handle:
-            return to_native(handle.read(), errors="surrogate_or_strict")
-    except (IOError, OSError, UnicodeError) as exc:
+            data = handle.read()
+    except (IOError, OSError) as exc:
         module.fail_json(msg="src: cannot read %s: %s" % (path, to_native(exc)), changed=False)
+    try:
+        # Strictly: a lenient decode would send undecodable bytes on as lone surrogates.
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        module.fail_json(msg="src: %s is not UTF-8 text (byte 0x%02x at offset %d); Auth0 Actions are UTF-8 JavaScript"
+                         % (path, bytearray(data[exc.start:exc.start + 1])[0], exc.start), changed=False)
 
 
 def main():

@@ -21,6 +21,11 @@ description:
     per tenant keeps the cost of a fleet run low; a converged tenant costs four requests - a token,
     the settings, the action lookup and the bindings - and no write.
   - Returns one list of differences (field, current, desired) for drift reports.
+  - Settings that shorten sessions are written first; settings that lengthen them only after the Action
+    is deployed and bound, so no step of a failed run leaves the tenant weaker than before.
+  - Another policy Action that this collection generated (found by the header of its deployed code), such
+    as the one left by renaming O(action_name), is unbound when the Action is bound, and shows as drift in
+    check mode.
 author:
   - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
@@ -35,10 +40,23 @@ options:
     type: dict
     default: {}
   plan:
-    description: The tenant's plan, for the documented maximum lifetimes.
+    description:
+      - The tenant's plan, for the documented maximum lifetimes.
+      - On V(self_service) the Action part cannot work (see O(action_on_self_service)).
     type: str
     choices: [enterprise, self_service]
     default: enterprise
+  action_on_self_service:
+    description:
+      - What to do with the Action part when O(plan=self_service). The Action's C(api.session.setExpiresAt),
+        C(setIdleExpiresAt), C(setCookieMode) and C(event.session.created_at) are Auth0 Enterprise features
+        (C(setCookieMode) also Early Access), so on another plan the Action would change no session.
+      - V(fail) enforces the tenant settings, then fails the task with a message saying so; the
+        tenant is never reported V(compliant).
+      - V(skip) enforces the tenant settings only, with a warning, and lists the parts left out in RV(skipped).
+    type: str
+    choices: [fail, skip]
+    default: fail
   action_name:
     description: Name of the Post-Login Action that carries the per-login rules.
     type: str
@@ -120,12 +138,42 @@ action:
   description: The Action after the run, as M(sessionguard.auth0.action) returns it (id, name, status, deployed_version, all_changes_deployed).
   returned: when O(code) is set
   type: dict
+skipped:
+  description: The parts left out because O(plan=self_service) and O(action_on_self_service=skip).
+  returned: always
+  type: list
+  elements: str
+  sample: ["action", "binding"]
+left_in:
+  description:
+    - In a few words, the state the run left the tenant in - V(policy applied), V(policy already applied),
+      V(unchanged (check mode)), C(unchanged) followed by why nothing was written, or, after a failure
+      part-way, what was done and which lifetimes were not lengthened.
+    - Settings that lengthen sessions are written only after the Action is deployed and bound, so a run
+      that fails part-way never leaves a session longer than before.
+  returned: always
+  type: str
+  sample: >-
+    partly applied, no session longer than before: done update settings; not lengthened until the Action
+    is deployed and bound: session_lifetime (stays 7d, the policy wants 30d)
 operations:
   description: What was (in check mode, would be) done, in order.
   returned: always
   type: list
   elements: str
   sample: ["update settings", "update action", "deploy action", "bind action"]
+replaced:
+  description:
+    - What the run replaced, for the C(sessionguard.auth0.rollback_session_policy) playbook to restore. Empty in check mode
+      and when nothing was written.
+    - C(settings) holds C(before) and C(after) of each written setting, in human form; C(action) holds the Action's
+      C(id) and C(name), and C(before) and C(after), the deployed versions' C(id) and C(number) (C(before) is null
+      when the run created the Action).
+  returned: always
+  type: dict
+  sample: {"settings": {"before": {"idle_session_lifetime": "3d"}, "after": {"idle_session_lifetime": "1d"}},
+           "action": {"id": "2b4c...", "name": "sessionguard-session-policy",
+                      "before": {"id": "8f0e...", "number": 3}, "after": {"id": "c41a...", "number": 4}}}
 """
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
@@ -137,7 +185,9 @@ def main():
     module = Auth0Module(argument_spec=ARGUMENT_SPEC)
     desired, errors = check_options(module.params)
     module.fail_on(errors)
-    result, errors, diff = run_task(module.client, module.params, desired, module.check_mode)
+    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode)
+    for warning in warnings:
+        module.warn(warning)
     module.finish(result, errors=errors, diff=diff)
 
 

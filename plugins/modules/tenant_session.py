@@ -109,22 +109,22 @@ settings:
     session_lifetime:
       description: Absolute persistent lifetime, in minutes and in human form.
       type: dict
-      returned: always
+      returned: when the tenant has it set (or the task sets it)
       sample: {"minutes": 10080, "human": "7d"}
     idle_session_lifetime:
       description: Idle persistent lifetime.
       type: dict
-      returned: always
+      returned: when the tenant has it set (or the task sets it)
       sample: {"minutes": 4320, "human": "3d"}
     ephemeral_session_lifetime:
       description: Absolute non-persistent lifetime.
       type: dict
-      returned: always
+      returned: when the tenant has it set (or the task sets it)
       sample: {"minutes": 1440, "human": "1d"}
     idle_ephemeral_session_lifetime:
       description: Idle non-persistent lifetime.
       type: dict
-      returned: always
+      returned: when the tenant has it set (or the task sets it)
       sample: {"minutes": 120, "human": "2h"}
     cookie_mode:
       description: The session cookie mode.
@@ -139,7 +139,6 @@ changed_fields:
   sample: ["session_lifetime", "cookie_mode"]
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import LIFETIME_FIELDS, PLAN_LIMITS
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
@@ -157,10 +156,9 @@ def main():
 
     desired, errors = parse_desired(module.params, module.params["plan"])
     module.fail_on(errors)
-    try:
-        outcome = ensure_settings(module.client, desired, module.check_mode)
-    except Auth0Error as exc:
-        module.finish(dict(changed=False), errors=[str(exc)])
+    outcome = ensure_settings(module.client, desired, module.check_mode)
+    if outcome["settings"] is None:
+        module.finish(dict(changed=False), errors=outcome["errors"])
     result = dict(changed=outcome["changed"], changed_fields=outcome["changed_fields"], settings=outcome["settings"])
     module.finish(result, errors=outcome["errors"], diff=outcome["diff"])
 

@@ -14,7 +14,10 @@ version_added: 0.1.0
 description:
   - Reads the four session lifetimes and the session cookie mode of an Auth0 tenant with one
     C(GET /api/v2/tenants/settings), for audits, drift reports and migrations.
-  - Lifetimes are returned in whole minutes, in human form, and as the API's hours.
+  - Lifetimes are returned in whole minutes and in human form.
+  - A tenant may never have set some lifetimes (Auth0 then leaves them out of its answer, seen on
+    real tenants for the two non-persistent ones); those are left out of RV(settings) and RV(policy)
+    rather than returned empty, so the exported policy never holds an empty value.
 author:
   - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
@@ -32,7 +35,7 @@ EXAMPLES = r"""
 
 - name: Show the absolute lifetime
   ansible.builtin.debug:
-    msg: "Sessions last {{ current.settings.session_lifetime.human }}"
+    msg: "Sessions last {{ current.settings.session_lifetime.human | default('(not set)') }}"
 
 - name: Turn a live tenant into a starting session_policy_tenant block
   ansible.builtin.copy:
@@ -44,39 +47,40 @@ EXAMPLES = r"""
 RETURN = r"""
 settings:
   description: The tenant's session settings.
-  returned: always
+  returned: success
   type: dict
   contains:
     session_lifetime:
-      description: Absolute persistent lifetime, in minutes and human form.
+      description: Absolute persistent lifetime, in whole minutes and human form.
       type: dict
-      returned: always
+      returned: when the tenant has set it
       sample: {"minutes": 10080, "human": "7d"}
     idle_session_lifetime:
       description: Idle persistent lifetime.
       type: dict
-      returned: always
+      returned: when the tenant has set it
       sample: {"minutes": 4320, "human": "3d"}
     ephemeral_session_lifetime:
       description: Absolute non-persistent lifetime.
       type: dict
-      returned: always
+      returned: when the tenant has set it
       sample: {"minutes": 4320, "human": "3d"}
     idle_ephemeral_session_lifetime:
       description: Idle non-persistent lifetime.
       type: dict
-      returned: always
+      returned: when the tenant has set it
       sample: {"minutes": 1440, "human": "1d"}
     cookie_mode:
-      description: The session cookie mode; V(persistent) when the tenant never set one.
+      description: The session cookie mode; V(persistent), Auth0's default, when the tenant never set one.
       type: str
-      returned: always
+      returned: success
       sample: persistent
 policy:
   description:
     - The same settings in the input form of M(sessionguard.auth0.tenant_session) and of the
       C(session_policy_tenant) variable of the C(sessionguard.auth0.session_policy) role.
-  returned: always
+    - A lifetime the tenant has not set is omitted (never given as an empty value).
+  returned: success
   type: dict
   sample: {"session_lifetime": "7d", "idle_session_lifetime": "3d", "ephemeral_session_lifetime": "3d",
            "idle_ephemeral_session_lifetime": "1d", "cookie_mode": "persistent"}
@@ -85,18 +89,16 @@ policy:
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
-    SETTINGS_PATH, current_from_api, as_result)
+    as_policy, as_result, read_settings)
 
 
 def main():
     module = Auth0Module()
     try:
-        current = current_from_api(module.client.get(SETTINGS_PATH) or {})
+        current = read_settings(module.client)
     except Auth0Error as exc:
         module.finish(dict(changed=False), errors=[str(exc)])
-    settings = as_result(current)
-    policy = dict((field, value["human"] if isinstance(value, dict) else value) for field, value in settings.items())
-    module.finish(dict(changed=False, settings=settings, policy=policy))
+    module.finish(dict(changed=False, settings=as_result(current), policy=as_policy(current)))
 
 
 if __name__ == "__main__":

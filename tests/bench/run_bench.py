@@ -343,8 +343,8 @@ def run_deploy_cli(emu, tenants, directory, parallel, phase):
 # ---------------------------------------------------------------- the benchmark
 
 def action_code():
-    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (
-        render_action, validate_policy)
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
     normalized, errors = validate_policy(POLICY["session_policy_tenant"], POLICY["session_policy_rules"],
                                          POLICY["session_policy_default"])
     assert not errors, errors

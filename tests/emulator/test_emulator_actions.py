@@ -11,7 +11,7 @@ def test_create_build_and_secrets(api):
     assert a["secrets"][0]["name"] == "API_KEY" and "value" not in a["secrets"][0]
     assert "deployed_version" not in a
     built = api.wait_built(a["id"])
-    assert built["status"] == "built" and "built_at" in built
+    assert built["status"] == "built" and "built_at" not in built  # recorded: no built_at on the action
     assert "s3cret" not in api.get("/actions/actions").text
     assert api.t.secret_value("a1", "API_KEY") == "s3cret"
     # name only keeps the value; a new value replaces it
@@ -28,7 +28,8 @@ def test_create_validation(api):
     assert r.status_code == 409 and r.json()["error"] == "Conflict"
 
 
-def test_syntax_error_fails_build(api):
+def test_syntax_error_fails_build_when_checked(api):
+    api.t.set_faults(check_syntax=True)
     a = api.create_action("broken", code="exports.onExecutePostLogin = async (event, api) => { foo(;")
     built = api.wait_built(a["id"])
     assert built["status"] == "failed"
@@ -58,9 +59,13 @@ def test_deploy_lifecycle(api):
     r = api.post("/actions/actions/%s/deploy" % a["id"])
     assert r.status_code == 200
     v1 = r.json()
-    assert v1["number"] == 1 and v1["deployed"] is True and v1["action_id"] == a["id"]
+    # Recorded answer: deployed false and the action summary as it was before the deploy.
+    assert v1["number"] == 1 and v1["deployed"] is False and v1["action"]["id"] == a["id"]
+    assert v1["action"]["all_changes_deployed"] is False and "built_at" not in v1
     got = api.get("/actions/actions/" + a["id"]).json()
     assert got["all_changes_deployed"] is True and got["deployed_version"]["number"] == 1
+    assert got["deployed_version"]["deployed"] is True
+    assert got["current_version"]["status"] == "BUILT" and got["current_version"]["number"] == 1
     # update: the draft changes, the deployed version does not
     r = api.patch("/actions/actions/" + a["id"], {"code": CODE + "\n// v2"})
     assert r.status_code == 200 and r.json()["all_changes_deployed"] is False
@@ -71,7 +76,7 @@ def test_deploy_lifecycle(api):
     assert v2["number"] == 2
     versions = api.get("/actions/actions/%s/versions" % a["id"]).json()
     assert versions["total"] == 2 and [v["number"] for v in versions["versions"]] == [2, 1]
-    assert "deployed" not in versions["versions"][1]  # false -> dropped in lists
+    assert versions["versions"][1]["deployed"] is False  # nested false stays in lists (recorded)
     one = api.get("/actions/actions/%s/versions/%s" % (a["id"], v1["id"])).json()
     assert one["deployed"] is False and one["number"] == 1
 
@@ -90,7 +95,7 @@ def test_list_pagination_filters_and_zero_keys(api):
     r = api.get("/actions/actions", params={"per_page": 2}).json()
     assert r["total"] == 5 and r["per_page"] == 2 and "page" not in r  # page 0 dropped
     assert [a["name"] for a in r["actions"]] == ["p0", "p1"]
-    assert all("all_changes_deployed" not in a for a in r["actions"])
+    assert all(a["all_changes_deployed"] is False for a in r["actions"])  # nested false kept (recorded)
     r = api.get("/actions/actions", params={"per_page": 2, "page": 2}).json()
     assert r["page"] == 2 and [a["name"] for a in r["actions"]] == ["p4"]
     assert api.get("/actions/actions", params={"actionName": "p3"}).json()["total"] == 1
@@ -129,4 +134,29 @@ def test_builds_take_build_seconds(api):
     a = api.create_action("slow")
     time.sleep(0.15)
     assert api.get("/actions/actions/" + a["id"]).json()["status"] == "building"
+    assert api.wait_built(a["id"])["status"] == "built"
+
+
+def test_code_that_cannot_be_checked_fails_the_build_instead_of_hanging(api):
+    # Lone surrogates (a non-UTF-8 file read leniently) cannot be written for `node --check`.
+    api.t.set_faults(check_syntax=True)
+    a = api.create_action("surrogates", code=u"exports.onExecutePostLogin = async () => {}; // \udcff")
+    built = api.wait_built(a["id"])
+    assert built["status"] == "failed" and "UnicodeEncodeError" in built["errors"][0]["msg"]
+
+
+def test_bindings_embed_the_deployed_version_with_its_code(api):
+    # As the recorded bindings PATCH answer does (shared fixture TestAccTriggerActions.json).
+    a = api.create_action("bound", code=CODE)
+    api.wait_built(a["id"])
+    assert api.post("/actions/actions/%s/deploy" % a["id"]).status_code < 300
+    r = api.patch("/actions/triggers/post-login/bindings", {"bindings": [{"ref": {"type": "action_id", "value": a["id"]}}]})
+    assert r.status_code == 200, r.text
+    embedded = api.get("/actions/triggers/post-login/bindings").json()["bindings"][0]["action"]
+    assert embedded["deployed_version"]["code"] == CODE
+
+
+def test_syntax_errors_build_unless_checked(api):
+    # Recorded: real Auth0 built code ending in `};"` (auth0-recorded TestAccAction).
+    a = api.create_action("lenient", code="exports.onExecutePostLogin = async (event, api) => {};\"\n")
     assert api.wait_built(a["id"])["status"] == "built"

@@ -129,3 +129,15 @@ def test_request_log_and_writes(api):
     assert api.t.requests() == []
     api.get("/tenants/settings", params={"fields": "flags"})
     assert api.t.requests()[0]["query"] == {"fields": "flags"}
+
+
+def test_tenant_that_never_set_the_ephemeral_lifetimes(api):
+    # Recorded on a real tenant (TestAccTenant_EnableSSO): the GET leaves both out.
+    api.t.set_settings(ephemeral_session_lifetime=None, idle_ephemeral_session_lifetime_minutes=None)
+    body = api.get("/tenants/settings").json()
+    assert "ephemeral_session_lifetime" not in body and "idle_ephemeral_session_lifetime" not in body
+    assert body["session_lifetime"] == 168 and "session_cookie" not in body
+    assert api.t.settings_minutes()["ephemeral_session_lifetime"] is None
+    r = api.patch("/tenants/settings", {"ephemeral_session_lifetime_in_minutes": 600})
+    assert r.status_code == 200 and r.json()["ephemeral_session_lifetime"] == 10
+    assert "idle_ephemeral_session_lifetime" not in r.json()

@@ -132,6 +132,7 @@ def test_build_failure_fails_with_the_build_error_and_keeps_the_deployed_version
     assert deploy_and_bind(playbook, emu, tenant).rc == 0
     binding_before = binding_ids(tenant)
     tenant.clear_requests()
+    tenant.set_faults(check_syntax=True)  # real Auth0 was recorded building some syntax errors
     broken = deploy_and_bind(playbook, emu, tenant, code=BROKEN)
     assert broken.rc != 0
     result = broken.task("action")["result"]

@@ -16,7 +16,7 @@ VALUES = ["Act10n-Secret-Value-0b7e41", "Act10n-Secret-Value-2c9a55", "Rotated-S
 def test_no_secret_in_any_output_under_faults(playbook, emulator, tmp_path):
     emu = emulator(1, seed=11)
     tenant = emu.tenant("tenant1")
-    tenant.set_faults(rate_limit_ratio=0.3, error_ratio=0.1,
+    tenant.set_faults(rate_limit_ratio=0.3, error_ratio=0.1, check_syntax=True,
                       rules=[{"method": "POST", "path": "^/api/v2/actions/actions$", "status": 500, "after_effect": True,
                               "times": 1, "body": "html"}])
     conn = connection(emu, tenant)

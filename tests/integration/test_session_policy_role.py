@@ -173,3 +173,36 @@ def test_secrets_never_in_verbose_role_output(playbook, emulator, tmp_path, exec
         for secret in [tenant.client_secret] + tenant.issued_tokens():
             assert secret not in run.output
             assert secret not in (tmp_path / "session-policy-report.json").read_text()
+
+
+def test_self_service_enforces_settings_and_refuses_or_skips_the_action(playbook, emulator, tmp_path):
+    """api.session is an Enterprise feature: on self_service the Action part is refused, or skipped when asked."""
+    emu = emulator(1)
+    tenant = emu.tenant("tenant1")
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, session_policy_plan="self_service"))
+    assert run.rc != 0, run
+    assert statuses(tmp_path) == {"tenant1": "failed"}
+    error = report(tmp_path)["tenants"][0]["error"]
+    assert "Enterprise features" in error and "action_on_self_service: skip" in error
+    # The settings that shorten sessions were enforced; session_lifetime was not lengthened to 30d
+    # without the Action that shortens the risky logins (issue 16); no Action was created, deployed or bound.
+    assert tenant.settings_minutes()["session_lifetime"] == 10080
+    assert tenant.settings_minutes()["idle_ephemeral_session_lifetime"] == 480
+    assert "session_lifetime (stays 7d, the policy wants 30d)" in report(tmp_path)["tenants"][0]["left_in"]
+    assert tenant.actions() == [] and tenant.bindings("post-login") == []
+    assert [w["path"] for w in tenant.writes()] == ["/api/v2/tenants/settings"]
+
+    tenant.clear_requests()
+    skip = inventory(tmp_path, emu, session_policy_plan="self_service", session_policy_action_on_self_service="skip")
+    run = playbook(PLAYBOOK, inventory=skip)
+    assert run.rc == 0, run
+    # Settings only, as asked: now every setting, the lengthening too.
+    assert statuses(tmp_path) == {"tenant1": "changed"}
+    assert tenant.settings_minutes()["session_lifetime"] == 43200
+    assert "skipped (action_on_self_service: skip)" in " ".join(run.output.split())
+    assert [w["body"] for w in tenant.writes()] == [{"session_lifetime_in_minutes": 43200}] and tenant.actions() == []
+    # Check mode refuses the same way and writes nothing.
+    tenant.set_settings(session_lifetime_minutes=60)
+    checked = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, session_policy_plan="self_service"), check=True)
+    assert checked.rc != 0 and statuses(tmp_path) == {"tenant1": "failed"}, checked
+    assert tenant.writes() == []

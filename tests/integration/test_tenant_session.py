@@ -22,6 +22,22 @@ def enforce(playbook, emu, tenant, options, **kwargs):
     return playbook(PLAY % json.dumps(options), extra_vars={"conn": connection(emu, tenant)}, **kwargs)
 
 
+def read_info(playbook, emu, tenant, **kwargs):
+    """One tenant_session_info run: the run and the task's result."""
+    run = playbook(INFO_PLAY, extra_vars={"conn": connection(emu, tenant)}, **kwargs)
+    assert run.rc == 0, run
+    return run, run.task("read")["result"]
+
+
+INFO_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: read
+      sessionguard.auth0.tenant_session_info: "{{ conn }}"
+"""
+
+
 def api_writes(tenant):
     return [r for r in tenant.requests() if r["write"]]
 
@@ -189,15 +205,7 @@ def test_info_module_reads_once(playbook, emulator):
     emu = emulator()
     tenant = emu.tenant("tenant1")
     tenant.set_settings(session_lifetime_minutes=90, idle_session_lifetime_minutes=5)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
-        - name: read
-          sessionguard.auth0.tenant_session_info: "{{ conn }}"
-    """, extra_vars={"conn": connection(emu, tenant)}, check=True)
-    assert run.rc == 0, run
-    result = run.task("read")["result"]
+    run, result = read_info(playbook, emu, tenant, check=True)
     assert result["changed"] is False
     assert result["settings"]["session_lifetime"] == {"minutes": 90, "human": "1h30m"}
     assert result["settings"]["idle_session_lifetime"] == {"minutes": 5, "human": "5m"}
@@ -234,3 +242,41 @@ def test_shared_token_is_used_without_fetching_another(playbook, emulator):
     assert run.task("read")["result"]["settings"]["session_lifetime"]["human"] == "5d"
     for secret in [tenant.client_secret] + list(tenant.tokens):
         assert secret not in run.output
+
+
+def test_info_and_export_on_a_tenant_that_never_set_the_ephemeral_lifetimes_nor_the_cookie(
+        playbook, emulator, tmp_path):
+    """Real tenants were recorded leaving these out of the GET (auth0-recorded TestAccTenant_EnableSSO, _Main)."""
+    import yaml
+
+    emu = emulator()
+    tenant = emu.tenant("tenant1")
+    tenant.set_settings(ephemeral_session_lifetime=None, idle_ephemeral_session_lifetime=None, session_lifetime=24)
+    body = tenant.settings_api()
+    assert "ephemeral_session_lifetime" not in body and "session_cookie" not in body
+    run, result = read_info(playbook, emu, tenant)
+    assert result["policy"] == {"session_lifetime": "1d", "idle_session_lifetime": "3d", "cookie_mode": "persistent"}
+    assert sorted(result["settings"]) == ["cookie_mode", "idle_session_lifetime", "session_lifetime"]
+
+    inventory = tmp_path / "tenants.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"tenant1": {
+        "ansible_connection": "local", "session_policy_domain": tenant.domain, "session_policy_client_id": tenant.client_id,
+        "session_policy_client_secret": tenant.client_secret, "session_policy_ca_path": emu.ca_path}}}}))
+    export_dir = tmp_path / "exported"
+    run = playbook("- ansible.builtin.import_playbook: sessionguard.auth0.export_session_policy\n",
+                   inventory=str(inventory), extra_vars={"session_policy_export_dir": str(export_dir)})
+    assert run.rc == 0, run
+    block = yaml.safe_load((export_dir / "tenant1.yml").read_text())
+    assert block == {"session_policy_tenant": {"session_lifetime": "1d", "idle_session_lifetime": "3d",
+                                               "cookie_mode": "persistent"}}
+    assert "None" not in (export_dir / "tenant1.yml").read_text()
+    # idle 3d > absolute 1d is flagged; the pair that is not set is skipped, not compared.
+    assert "WARNING tenant1: idle_session_lifetime (3d)" in " ".join(run.output.split())
+    assert tenant.writes() == []
+
+    # The exported block is accepted as it is: enforcing it sets nothing that was not set.
+    tenant.clear_requests()
+    applied = enforce(playbook, emu, tenant, dict(block["session_policy_tenant"], idle_session_lifetime="1d"), diff=True)
+    assert applied.rc == 0, applied
+    assert applied.task("enforce")["result"]["changed_fields"] == ["idle_session_lifetime"]
+    assert [w["body"] for w in api_writes(tenant)] == [{"idle_session_lifetime_in_minutes": 1440}]

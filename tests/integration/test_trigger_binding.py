@@ -4,6 +4,8 @@ import threading
 
 from harness import TRIGGER, connection, ensure_collection_link, run_playbook, seed_actions
 
+CODE = "exports.onExecutePostLogin = async (event, api) => { /* deployed by the task */ };\n"
+
 
 def play(*tasks):
     lines = ["- hosts: localhost", "  gather_facts: false", "  module_defaults:",
@@ -22,7 +24,12 @@ def names(tenant):
 
 
 def state(tenant):
-    return [(b["id"], b["action"]["name"], b["display_name"]) for b in tenant.bindings(TRIGGER)]
+    """Order and display names: binding ids are not an identity, every PATCH renews them (recorded)."""
+    return [(b["action"]["id"], b["action"]["name"], b["display_name"]) for b in tenant.bindings(TRIGGER)]
+
+
+def binding_ids(tenant):
+    return [b["id"] for b in tenant.bindings(TRIGGER)]
 
 
 def binding_writes(tenant):
@@ -36,19 +43,21 @@ def test_other_bindings_over_several_pages_are_kept_in_order(playbook, emulator)
     seed_actions(tenant, others, bind=True)
     seed_actions(tenant, ["ours"])
     before = state(tenant)
+    ids_before = binding_ids(tenant)
     run = bind(playbook, emu, tenant, ("bind", {"trigger": TRIGGER, "action": "ours", "position": "after:team-29",
                                                 "display_name": "Ours"}))
     assert run.rc == 0, run
     assert run.task("bind")["result"]["operations"] == ["bind"]
     assert names(tenant) == others[:30] + ["ours"] + others[30:]
     after = state(tenant)
-    assert [b for b in after if b[1] != "ours"] == before  # same ids, order and display names
+    assert [b for b in after if b[1] != "ours"] == before  # same actions, order and display names
+    assert not set(binding_ids(tenant)) & set(ids_before)  # the emulator renewed every binding id, as Auth0 does
     pages = [r["query"]["page"] for r in tenant.requests() if r["path"].endswith("/bindings") and r["method"] == "GET"]
     assert pages[:2] == ["0", "1"]
     (write,) = binding_writes(tenant)
     sent = write["body"]["bindings"]
     assert len(sent) == 61
-    assert [item["ref"]["type"] for item in sent].count("binding_id") == 60
+    assert [item["ref"]["type"] for item in sent] == ["action_id"] * 61
     assert sent[30]["ref"]["type"] == "action_id" and sent[30]["display_name"] == "Ours"
 
     # Converged: reads only.  Then "last" moves it, and only it.
@@ -230,3 +239,28 @@ def test_lost_update_is_detected_and_merged(playbook, emulator):
     assert run.rc == 0, run
     assert run.task("bind")["result"]["writes"] == 2
     assert names(tenant) == ["a", "b", "late", "x"]
+
+
+def test_bind_right_after_deploy_waits_for_the_deploy_to_register(playbook, emulator):
+    """Auth0 may answer "not deployed" to a bind just after a deploy; the bind is retried, not failed."""
+    emu = emulator()
+    tenant = emu.tenant("tenant1")
+    seed_actions(tenant, ["a"], bind=True)
+    tenant.set_faults(build_seconds=0, unregistered_binds=2)
+    text = """
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    sessionguard.auth0.action: '{{ conn }}'
+    sessionguard.auth0.trigger_binding: '{{ conn }}'
+  tasks:
+    - name: deploy
+      sessionguard.auth0.action: {name: fresh, trigger: post-login, code: %s}
+    - name: bind
+      sessionguard.auth0.trigger_binding: {trigger: post-login, action: fresh}
+""" % json.dumps(CODE)
+    run = playbook(text, extra_vars={"conn": connection(emu, tenant)})
+    assert run.rc == 0, run
+    assert names(tenant) == ["a", "fresh"]
+    statuses = [w["status"] for w in binding_writes(tenant)]
+    assert statuses == [400, 400, 200], statuses

@@ -26,8 +26,9 @@ if not os.path.exists(LINK):
     os.symlink(ROOT, LINK)
 sys.path.insert(0, COLLECTIONS)
 
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import (  # noqa: E402
-    render_action, validate_policy)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action  # noqa: E402
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import (  # noqa: E402
+    validate_policy)
 
 TENANT = {
     "session_lifetime": "30d",
@@ -37,8 +38,8 @@ TENANT = {
     "cookie_mode": "persistent",
 }
 
-# The issue's example; the kiosk rule states its lifetimes, since the 7d/1d it would inherit from
-# the default are over the 1d/8h the tenant allows non-persistent sessions (validate_policy refuses that).
+# Issue 4's example as its users wrote it: the kiosk rule only switches the cookie mode, and the
+# 7d/1d it inherits from the default are clipped to the 1d/8h that cap non-persistent sessions.
 ISSUE = {
     "tenant": TENANT,
     "rules": [
@@ -46,8 +47,7 @@ ISSUE = {
          "session_lifetime": "8h", "idle_session_lifetime": "30m"},
         {"name": "trusted organizations", "match": {"organizations": ["org_abc123", "acme-partners"]},
          "session_lifetime": "30d"},
-        {"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent",
-         "session_lifetime": "1d", "idle_session_lifetime": "8h"},
+        {"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent"},
     ],
     "default": {"session_lifetime": "7d", "idle_session_lifetime": "1d"},
 }
@@ -60,6 +60,7 @@ CONDITIONS = {
         {"name": "1 organizations", "match": {"organizations": ["org_abc123", "acme-partners"]},
          "session_lifetime": "1h"},
         {"name": "2 clients", "match": {"clients": ["kiosk-client-id", "Kiosk App"]}, "session_lifetime": "2h"},
+        {"name": "12 client_names", "match": {"client_names": ["Named Kiosk"]}, "session_lifetime": "12h"},
         {"name": "3 connections", "match": {"connections": ["corp-ad"]}, "session_lifetime": "3h"},
         {"name": "4 countries", "match": {"countries": ["DE", "fr"]}, "session_lifetime": "4h"},
         {"name": "5 roles", "match": {"roles": ["admin", "ops"]}, "session_lifetime": "5h"},

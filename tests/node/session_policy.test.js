@@ -86,10 +86,11 @@ test('the issue policy: first matching rule, default otherwise', async (t) => {
       assert.ok(r.setIdleExpiresAt >= r.before + 24 * HOUR && r.setIdleExpiresAt <= r.after + 24 * HOUR);
     }
   });
-  await t.test('kiosk: non-persistent cookie', async () => {
+  await t.test('kiosk: non-persistent cookie, inherited 7d/1d clipped to the ephemeral 1d/8h', async () => {
     const r = await run(issue, login({ client: { client_id: 'kiosk-client-id', name: 'Kiosk' } }));
     assert.equal(r.setCookieMode, 'non-persistent');
     assert.equal(r.setExpiresAt, CREATED + 24 * HOUR);
+    assert.ok(r.setIdleExpiresAt >= r.before + 8 * HOUR && r.setIdleExpiresAt <= r.after + 8 * HOUR);
   });
   await t.test('order: a high-risk login in a trusted organization gets the high-risk rule', async () => {
     const r = await run(issue, login({
@@ -109,9 +110,14 @@ test('each condition', async (t) => {
     assert.equal(await ruleHours(login({ organization: { id: 'org_x', name: 'acme-partners' } })), 1);
     assert.equal(await ruleHours(login({ organization: { id: 'org_x', name: 'ACME-PARTNERS' } })), 24);
   });
-  await t.test('clients: client_id or name', async () => {
+  await t.test('clients: client IDs only; a name in the list does not match a client of that name', async () => {
     assert.equal(await ruleHours(login({ client: { client_id: 'kiosk-client-id', name: 'x' } })), 2);
-    assert.equal(await ruleHours(login({ client: { client_id: 'x', name: 'Kiosk App' } })), 2);
+    assert.equal(await ruleHours(login({ client: { client_id: 'Kiosk App', name: 'x' } })), 2);
+    assert.equal(await ruleHours(login({ client: { client_id: 'x', name: 'Kiosk App' } })), 24);
+  });
+  await t.test('client_names: by name, asked for explicitly', async () => {
+    assert.equal(await ruleHours(login({ client: { client_id: 'x', name: 'Named Kiosk' } })), 12);
+    assert.equal(await ruleHours(login({ client: { client_id: 'Named Kiosk', name: 'x' } })), 24);
   });
   await t.test('connections', async () => {
     assert.equal(await ruleHours(login({ connection: { name: 'corp-ad', strategy: 'ad' } })), 3);
@@ -240,6 +246,11 @@ test('the session api may be absent or partial', async (t) => {
       'sessionguard: api.session.setCookieMode failed: early access',
     ]);
   });
+});
+
+test('the shipped session_policy_action.js runs as it is, with its empty policy', async () => {
+  const action = require('../../plugins/plugin_utils/session_policy_action.js');
+  assert.deepEqual((await run(action, login())).calls, []);
 });
 
 test('no default: a login no rule matches is left alone', async () => {

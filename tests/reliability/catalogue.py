@@ -33,7 +33,9 @@ def _module_args(entry, emu, tenant):
         else:
             args[key] = value
     args.update(entry.get("args") or {})
-    return args
+    # "{files}" in a string option: tests/reliability/files, wherever the checkout is.
+    return dict((key, value.replace("{files}", os.path.join(HERE, "files")) if isinstance(value, str) else value)
+                for key, value in args.items())
 
 
 def _module_playbook(entries, emu, tenants):
@@ -77,27 +79,35 @@ def run_catalogue(workdir, entries=None):
         mod_run = run_playbook(Path(mod_dir), _module_playbook(modules, emu, module_tenants))
         mod_seconds = time.time() - started
         started = time.time()
-        role_dir = Path(os.path.join(workdir, "role"))
-        role_dir.mkdir(parents=True, exist_ok=True)
-        role_tenant_map = dict((t.name, t) for t in role_tenants)
-        # Only the catalogue's tenants: an inventory over emu.tenants would add the module entries' tenants.
-        view = type("View", (), {"tenants": role_tenants, "ca_path": emu.ca_path})()
-        inv = inventory(role_dir, view, host_vars=_role_hosts(roles, emu, role_tenants))
-        role_run = run_playbook(role_dir, PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": ["100%"]})
+        role_runs = []
+        # Any invalid policy stops a run in its validate play, so entries the module refuses run apart.
+        for stage in ("validate", "module"):
+            staged = [(e, t) for e, t in zip(roles, role_tenants) if e.get("stage", "validate") == stage]
+            if not staged:
+                continue
+            role_dir = Path(os.path.join(workdir, "role-" + stage))
+            role_dir.mkdir(parents=True, exist_ok=True)
+            # Only these entries' tenants: an inventory over emu.tenants would add every other entry's tenant.
+            view = type("View", (), {"tenants": [t for unused, t in staged], "ca_path": emu.ca_path})()
+            inv = inventory(role_dir, view, host_vars=_role_hosts([e for e, unused in staged], emu,
+                                                                  [t for unused, t in staged]))
+            role_runs.append(run_playbook(role_dir, PLAYBOOK, inventory=inv,
+                                          extra_vars={"session_policy_batches": ["100%"]}))
         role_seconds = time.time() - started
         secrets = _secrets(emu)
-        leaks = [name for name, run in (("modules", mod_run), ("role", role_run))
+        leaks = [name for name, run in [("modules", mod_run)] + [("role", run) for run in role_runs]
                  if any(secret in run.output for secret in secrets)]
         for entry, tenant in zip(modules, module_tenants):
             results = [r for r in mod_run.results if r["task"] == entry["id"]]
             outcomes.append(_judge(entry, tenant, results))
+        role_results = [r for run in role_runs for r in run.results]
         for entry, tenant in zip(roles, role_tenants):
-            results = [r for r in role_run.results if r["host"] == tenant.name and r["status"] == "failed"]
-            outcomes.append(_judge(entry, role_tenant_map[tenant.name], results[:1]))
+            results = [r for r in role_results if r["host"] == tenant.name and r["status"] == "failed"]
+            outcomes.append(_judge(entry, tenant, results[:1]))
     finally:
         emu.stop()
     return dict(entries=outcomes, leaks=leaks, module_seconds=round(mod_seconds, 1),
-                role_seconds=round(role_seconds, 1), module_rc=mod_run.rc, role_rc=role_run.rc)
+                role_seconds=round(role_seconds, 1), module_rc=mod_run.rc, role_rc=[run.rc for run in role_runs])
 
 
 def _judge(entry, tenant, results):

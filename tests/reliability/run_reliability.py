@@ -31,7 +31,8 @@ from harness import ACTION, PLAYBOOK, POLICY, Emulator, ensure_collection_link, 
 
 import catalogue
 
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils._session_policy import render_action, validate_policy
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
 
 DOC = os.path.join(ROOT, "docs", "reliability.md")
 OTHERS = ["team-audit", "team-geo"]
@@ -61,6 +62,71 @@ KNOWN_BUGS = [
     "(bad input `action-secret-duplicate`).",
     "**The role had no `timeout`, `retries` or `max_retry_wait` variable.** Now `session_policy_timeout`, "
     "`session_policy_retries`, `session_policy_max_retry_wait` (`hang`).",
+]
+# Issue 16 (a red-team pass): each item, and the tests that failed before its fix. A reference is
+# "catalogue:<id>", "security:<test name fragment>", "scenario:<name>" or a pytest node id of a unit or
+# emulator test ("unit:<node id>"), whose outcome this run measures.
+UNIT = "tests/unit/plugins/module_utils/"
+ISSUE_16 = [
+    ("High", "A token or secret ending in a line break was printed in the error and written to the reports",
+     "trailing CR/LF stripped, a line break inside refused naming the option; every `requests` error caught; "
+     "repr/JSON-escaped forms of every secret masked",
+     ["security:test_a_token_ending_in_a_line_break_works_and_never_shows",
+      "security:test_a_line_break_inside_a_token_is_refused_without_showing_it",
+      "catalogue:token-inner-line-break", "catalogue:client-secret-inner-line-break", "catalogue:role-token-line-break",
+      "unit:%stest_api_client.py::test_a_token_with_a_trailing_newline_is_stripped_and_an_invalid_header_never_shows_it"
+      % UNIT, "unit:%stest_api_client.py::test_every_requests_error_becomes_one_line" % UNIT,
+      "unit:%stest_api_client.py::test_secrets_include_their_escaped_forms" % UNIT]),
+    ("High", "A failed rollout left the tenant with longer sessions than before (settings raised, no Action bound)",
+     "lowering first; lengthening only after the Action is deployed and bound; `left_in` in the result and report",
+     ["security:test_a_failed_rollout_leaves_no_session_longer_than_before",
+      "security:test_on_a_fresh_tenant_the_raise_is_the_last_write", "scenario:build_failure",
+      "unit:%stest_policy_rollout.py::test_lengthening_settings_wait_until_the_action_is_bound" % UNIT,
+      "unit:%stest_policy_rollout.py::test_a_failed_action_or_binding_leaves_no_setting_lengthened" % UNIT]),
+    ("Medium", "Renaming session_policy_action_name left the old Action bound, and the scan said compliant",
+     "the binding write unbinds other Actions whose deployed code has the generated header; the scan shows drift",
+     ["security:test_renaming_the_action_retires_the_old_one_and_the_scan_sees_it",
+      "unit:%stest_bindings.py::test_retire_unbinds_other_generated_actions_in_the_same_write" % UNIT,
+      "unit:%stest_policy_rollout.py::test_the_renderer_writes_the_marker" % UNIT,
+      "unit:tests/emulator/test_emulator_actions.py::test_bindings_embed_the_deployed_version_with_its_code"]),
+    ("Medium", "Two runs with different code at once: one reported a deploy it did not do",
+     "the built draft's code must be the code this run wrote, else nothing is deployed and the task fails",
+     ["unit:%stest_actions.py::test_a_draft_another_run_rewrote_during_the_build_is_not_deployed" % UNIT,
+      "scenario:concurrent"]),
+    ("Medium", "One tenant's invalid policy did not stop the rollout, and the report hid it",
+     "every tenant validated, failures in the report with their messages, then the run stops (any_errors_fatal)",
+     ["security:test_one_invalid_policy_stops_every_tenant_and_is_reported"]),
+    ("Low", "Export wrote `<export dir>/<inventory_hostname>.yml` with the raw name (`../../x`, `eu/acme`)",
+     "unsafe characters become `_`; a name starting with `.` is refused",
+     ["security:test_export_file_names_cannot_leave_the_export_directory"]),
+    ("Low", "The Markdown report escaped nothing (`|`, `<script>`, `<img onerror>`)",
+     "every cell through the new `markdown_cell` filter",
+     ["security:test_one_invalid_policy_stops_every_tenant_and_is_reported",
+      "unit:tests/unit/plugins/filter/test_markdown.py::test_markdown_cell"]),
+    ("Low", "Crashes instead of option-named errors",
+     "400-digit lifetime (module, filter, app_metadata), port 99999 / 0, `host:1\\n`, `timeout: 1e11`, missing "
+     "`ca_path`, a settings body that is a list or holds a string lifetime",
+     ["catalogue:duration-400-digit-number", "catalogue:role-duration-400-digits", "catalogue:role-app-metadata-huge-int",
+      "catalogue:domain-port-too-large", "catalogue:domain-port-zero", "catalogue:domain-trailing-newline",
+      "catalogue:timeout-huge", "catalogue:ca-path-missing",
+      "unit:tests/unit/plugins/module_utils/test_tenant_settings.py::test_an_unexpected_settings_body_is_an_error_not_a_crash"]),
+    ("Low", "A non-UTF-8 `src` was sent as lone surrogates; the emulator's build thread died on it",
+     "`src` decoded strictly and refused naming the byte; the emulator fails such a build",
+     ["catalogue:action-src-not-utf8",
+      "unit:tests/emulator/test_emulator_actions.py::test_code_that_cannot_be_checked_fails_the_build_instead_of_hanging"]),
+    ("Low", "An upper-case domain gave a wrong audience", "audience and URL from the lower-cased host",
+     ["security:test_an_upper_case_domain_gets_the_audience_of_its_lower_cased_host",
+      "unit:%stest_api_client.py::test_audience_is_built_from_the_lower_cased_host" % UNIT]),
+    ("Low", "The duration parser accepted `1_0`, `1e3`, `1h1h1h`, `７d`, was quadratic and echoed the whole input",
+     "only the documented grammar, at most 32 characters, exact arithmetic, at most 32 characters echoed; "
+     "docs/policy.md notes that YAML reads `1:30` as 90",
+     ["catalogue:duration-underscore", "catalogue:duration-exponent", "catalogue:duration-repeated-unit",
+      "catalogue:duration-non-ascii-digit", "catalogue:duration-long-input",
+      "unit:%stest_durations.py::test_long_input_is_refused_fast_and_not_echoed" % UNIT]),
+    ("Low", "The idle > absolute error blamed the user for the tenant's current idle value",
+     "the message says when the idle value is the tenant's", ["catalogue:idle-tenant-over-absolute"]),
+    ("Low", "`code: \"\"` created and deployed an Action with no handler", "empty or blank code refused before any request",
+     ["catalogue:action-empty-code", "catalogue:action-blank-code", "catalogue:policy-module-empty-code"]),
 ]
 HANG_SECONDS = 60
 TIMEOUT = 5
@@ -133,8 +199,12 @@ def seed(emu):
         bindings = tenant.bindings("post-login")
         state[tenant.name] = dict(
             update_path=index % 2 == 1,
-            others=[(b["id"], b["action"]["name"]) for b in bindings if b["action"]["name"] in OTHERS],
-            ours=[b["id"] for b in bindings if b["action"]["name"] == ACTION],
+            # By action id and display name: a binding id does not survive a PATCH (auth0-recorded
+            # TestAccTriggerActions, facts file "Trigger bindings"), so it cannot identify a binding.
+            others=[(b["action"]["id"], b["action"]["name"], b["display_name"]) for b in bindings
+                    if b["action"]["name"] in OTHERS],
+            ours=[b["action"]["id"] for b in bindings if b["action"]["name"] == ACTION],
+            lifetimes=dict((k, tenant.settings_minutes().get(k)) for k in DESIRED),
             settings_other=dict((k, v) for k, v in tenant.settings_api().items() if k not in OWNED_SETTINGS))
     return state
 
@@ -203,7 +273,8 @@ def check_tenant(tenant, before, code):
     if len(ours) > 1:
         problems.append("duplicate: %d actions named %s" % (len(ours), ACTION))
     bindings = tenant.bindings("post-login")
-    others = [(b["id"], b["action"]["name"]) for b in bindings if b["action"]["name"] in OTHERS]
+    others = [(b["action"]["id"], b["action"]["name"], b["display_name"]) for b in bindings
+              if b["action"]["name"] in OTHERS]
     if others != before["others"]:
         problems.append("lost or reordered binding: %s, was %s" % (others, before["others"]))
     bound_ours = [b for b in bindings if b["action"]["name"] == ACTION]
@@ -225,7 +296,7 @@ def check_tenant(tenant, before, code):
                 set(body) - ACTION_PATCH_KEYS:
             problems.append("Action PATCH with unrequested fields %s" % sorted(set(body) - ACTION_PATCH_KEYS))
         elif path.endswith("/bindings"):
-            sent = [b["ref"]["value"] for b in body.get("bindings", []) if b["ref"]["type"] == "binding_id"]
+            sent = [b["ref"]["value"] for b in body.get("bindings", []) if b["ref"]["type"] == "action_id"]
             missing = [pair[0] for pair in before["others"] if pair[0] not in sent]
             if missing:
                 problems.append("bindings PATCH without other teams' bindings %s" % missing)
@@ -246,6 +317,12 @@ def check_tenant(tenant, before, code):
     if names != OTHERS + [ACTION]:
         why.append("bindings %s" % names)
     converged = not why
+    if not converged:
+        # A run that stopped part-way may leave the policy half applied, but never a longer session.
+        longer = ["%s %s -> %s" % (k, before["lifetimes"][k], settings.get(k)) for k in DESIRED
+                  if before["lifetimes"].get(k) is not None and (settings.get(k) or 0) > before["lifetimes"][k]]
+        if longer:
+            problems.append("weaker than before: %s" % ", ".join(longer))
     before["why"] = why
     return converged, problems
 
@@ -352,13 +429,14 @@ def judge_apply(scenario, emu, before, code, outcome, counts, problems):
     if callable(expect_failed):
         expect_failed = expect_failed([t.name for t in emu.tenants])
     per_tenant = {}
-    duplicates = lost = unrequested = 0
+    duplicates = lost = unrequested = weaker = 0
     for tenant in emu.tenants:
         converged, tenant_problems = check_tenant(tenant, before[tenant.name], code)
         duplicates += sum(1 for p in tenant_problems if p.startswith("duplicate") or "bound" in p and "times" in p)
         lost += sum(1 for p in tenant_problems if p.startswith("lost") or p.startswith("unbound") or
                     "without other teams" in p)
         unrequested += sum(1 for p in tenant_problems if "unrequested" in p or "outside the policy" in p)
+        weaker += sum(1 for p in tenant_problems if p.startswith("weaker"))
         statuses = outcome.get(tenant.name, [])
         entry = dict(converged=converged, why=before[tenant.name].get("why"), statuses=[s["status"] for s in statuses],
                      errors=[s["error"] for s in statuses if s["error"]], problems=tenant_problems)
@@ -390,6 +468,7 @@ def judge_apply(scenario, emu, before, code, outcome, counts, problems):
             if per_tenant[tenant.name]["converged"] and r401 != 1:
                 problems.append("%s: %d 401 answers, expected exactly one refetch" % (tenant.name, r401))
     return dict(tenants=per_tenant, duplicates=duplicates, lost_bindings=lost, unrequested_fields=unrequested,
+                weaker=weaker,
                 converged=sum(1 for t in per_tenant.values() if t["converged"]),
                 failed=sorted(n for n, t in per_tenant.items() if "failed" in t["statuses"]),
                 not_reached=sorted(n for n, t in per_tenant.items() if "not reached" in t["statuses"]))
@@ -430,6 +509,43 @@ def run_security(workroot):
                 tail=proc.stdout[-2000:] if proc.returncode else "")
 
 
+def run_issue16_units(workroot):
+    """The unit and emulator tests ISSUE_16 names, in one pytest run; ``{node id: passed}``."""
+    print("== issue 16 unit tests", flush=True)
+    nodes = sorted(set(ref[5:] for item in ISSUE_16 for ref in item[3] if ref.startswith("unit:")))
+    junit = os.path.join(workroot, "issue16.xml")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml", junit] + nodes,
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    cases = []
+    if os.path.exists(junit):
+        for case in ElementTree.parse(junit).getroot().iter("testcase"):
+            failed = case.find("failure") is not None or case.find("error") is not None
+            cases.append((case.get("name"), not failed))
+    outcome = {}
+    for node in nodes:
+        name = node.split("::")[-1]
+        found = [passed for case, passed in cases if case == name or case.startswith(name + "[")]
+        outcome[node] = bool(found) and all(found)
+    print("   rc %d, %d of %d passed" % (proc.returncode, sum(outcome.values()), len(nodes)), flush=True)
+    return dict(tests=outcome, passed=all(outcome.values()))
+
+
+def issue16_outcome(results, ref):
+    """``(passed or None when not run, shown name)`` of one ISSUE_16 reference in a results file."""
+    kind, name = ref.split(":", 1)
+    if kind == "catalogue":
+        found = [e for e in (results.get("bad_input") or {}).get("entries", []) if e["id"] == name]
+        return (found[0]["passed"] if found else None), "bad input `%s`" % name
+    if kind == "security":
+        found = [t["passed"] for t in (results.get("security") or {}).get("tests", []) if name in t["name"]]
+        return (all(found) if found else None), "`%s`%s" % (name, " (%d cases)" % len(found) if len(found) > 1 else "")
+    if kind == "scenario":
+        found = [sc["passed"] for sc in results.get("scenarios", []) if sc["name"] == name]
+        return (found[0] if found else None), "scenario `%s`" % name
+    found = (results.get("issue16_units") or {}).get("tests", {})
+    return found.get(name), "`%s`" % name.split("::")[-1]
+
+
 # -- rendering --------------------------------------------------------------------------------------
 
 def render(results):
@@ -466,11 +582,13 @@ def render(results):
     add("- **converged**: settings equal the policy, exactly one `%s`, its deployed code is the rendered policy, "
         "`all_changes_deployed`, bindings exactly `%s`;" % (ACTION, ", ".join(OTHERS + [ACTION])))
     add("- **duplicates**: more than one Action of our name, or our Action bound twice;")
-    add("- **lost bindings**: another team's binding gone, renamed away or reordered (same binding ids in the same "
+    add("- **lost bindings**: another team's binding gone, renamed away or reordered (the same actions with the same display names in the same "
         "order), a bindings PATCH that did not send them back, or our previously bound version unbound;")
     add("- **unrequested fields**: a settings PATCH with a field other than the four `*_in_minutes` and "
         "`session_cookie`, an Action write with a field other than code/runtime/dependencies, or any other tenant "
         "setting changed;")
+    add("- **weaker than before**: a tenant that did not converge (a failure stopped it part-way) with any session "
+        "lifetime longer than before the run;")
     add("- **check-mode writes**: non-GET requests to `/api/v2` during the check-mode run;")
     add("- **secrets**: every client secret and every token the emulator issued, searched in the stdout/stderr "
         "of every run and in the report files;")
@@ -479,9 +597,9 @@ def render(results):
     add("")
     add("## Fault scenarios")
     add("")
-    add("| scenario | faults | outcome (real run) | duplicates | lost bindings | unrequested fields | check-mode writes "
-        "| secrets found | requests | 429 | 5xx | 401 | tokens | wall time check / real | verdict |")
-    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    add("| scenario | faults | outcome (real run) | duplicates | lost bindings | unrequested fields | weaker than before "
+        "| check-mode writes | secrets found | requests | 429 | 5xx | 401 | tokens | wall time check / real | verdict |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for sc in results.get("scenarios", []):
         apply = sc["phases"]["apply"]
         check = sc["phases"].get("check")
@@ -494,9 +612,9 @@ def render(results):
         if sc.get("recover"):
             outcome += "; clean rerun: %d/%d converged" % (len(sc["recover"]["recovered"]), len(sc["recover"]["tenants"]))
         leaks = len(apply["leaks"]) + (len(check["leaks"]) if check else 0)
-        add("| `%s` | %s | %s | %d | %d | %d | %s | %d | %d | %d | %d | %d | %d | %s / %.0f s | %s |" % (
+        add("| `%s` | %s | %s | %d | %d | %d | %d | %s | %d | %d | %d | %d | %d | %d | %s / %.0f s | %s |" % (
             sc["name"], sc["description"], outcome, apply["duplicates"], apply["lost_bindings"],
-            apply["unrequested_fields"], check["check_writes"] if check else
+            apply["unrequested_fields"], apply.get("weaker", 0), check["check_writes"] if check else
             ("n/a (two real runs)" if sc["name"] == "concurrent" else "not run (--quick)"), leaks,
             c["requests"], c["r429"], c["r5xx"], c["r401"], c["tokens"],
             ("%.0f s" % check["seconds"]) if check else "-", apply["seconds"], "pass" if sc["passed"] else
@@ -528,8 +646,9 @@ def render(results):
     add("")
     add("- `hang`: the run sets `session_policy_timeout: %d`. The hung request is not retried, the tenant fails "
         "within the timeout and the other tenants of the batch converge." % TIMEOUT)
-    add("- `build_failure`: the failed tenant keeps version 1 deployed and bound; the rollout stops after its "
-        "batch and the tenants of later batches receive no request at all.")
+    add("- `build_failure`: the failed tenant keeps version 1 deployed and bound, and its session_lifetime stays "
+        "7d: the raise to 30d waits for the Action; the rollout stops after its batch and the tenants of later "
+        "batches receive no request at all.")
     add("- `pacing`: with a 5-request bucket the client waits for `x-ratelimit-reset` when fewer than 2 requests "
         "are left; the 429 column is what the emulator had to answer despite that.")
     add("")
@@ -538,6 +657,20 @@ def render(results):
     for number, text in enumerate(KNOWN_BUGS, 1):
         add("%d. %s" % (number, text))
     add("")
+    if results.get("issue16_units") or results.get("security"):
+        add("## Issue 16: careless and hostile input")
+        add("")
+        add("A red-team pass found these; each fix has tests that failed before it. Outcomes are this run's.")
+        add("")
+        add("| severity | what was wrong | fix | tests (outcome) |")
+        add("|---|---|---|---|")
+        for severity, wrong, fix, refs in ISSUE_16:
+            shown = []
+            for ref in refs:
+                passed, name = issue16_outcome(results, ref)
+                shown.append("%s: %s" % (name, "not run" if passed is None else ("pass" if passed else "**FAIL**")))
+            add("| %s | %s | %s | %s |" % (severity, wrong, fix, "<br>".join(shown)))
+        add("")
     bad = results.get("bad_input")
     if bad:
         entries = bad["entries"]
@@ -579,6 +712,19 @@ def render(results):
             "Authorization header and no client secret)",
             "test_each_module_needs_exactly": "each module works with exactly the scopes of docs/scopes.md and fails "
             "naming the missing scope with any one removed (%s)" % "emulator scope enforcement",
+            "test_a_failed_rollout_leaves": "a build failure, a bad `position: after:` and a token without "
+            "`create:actions`: the tenant keeps session_lifetime 7d (not the policy's 30d), the report's `left_in` says "
+            "so; a clean rerun converges",
+            "test_on_a_fresh_tenant_the_raise": "the lowering PATCH goes first, the raise to 30d is the last write",
+            "test_a_token_ending_in_a_line_break": "a valid token plus `\\n` / `\\r\\n` (role variable and "
+            "`AUTH0_TOKEN`) works, and is absent from `-vvv` output and both report files",
+            "test_a_line_break_inside_a_token": "refused naming `token`, no request, no part of the token shown",
+            "test_one_invalid_policy_stops": "one bad host_vars policy: no tenant receives a request, the report lists it "
+            "failed with its message (escaped: no `<img`/`<script>` in the file, `|` does not split the row)",
+            "test_renaming_the_action": "after a rename the scan reports drift, the run unbinds the old Action (not "
+            "deleted), and both policy Actions bound again is drift",
+            "test_export_file_names": "`../../escaped` refused, `eu/acme` written as `eu_acme.yml`, nothing outside",
+            "test_an_upper_case_domain": "`LOCALHOST:port` gets a token for the lower-cased audience",
             "test_no_secret_in_any_output": "client secret, every issued token and three Action secret values are "
             "absent from `-vvv --diff` output and every task result, with 429s, 5xx (HTML), tokens expired mid-run, a 500 "
             "after create, a failed build and a refused client secret",
@@ -598,7 +744,8 @@ def main():
     parser.add_argument("--tenants", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scenario", default="all",
-                        help="all, or a comma list of: %s, bad_input, security" % ", ".join(s["name"] for s in SCENARIOS))
+                        help="all, or a comma list of: %s, bad_input, security, issue16"
+                        % ", ".join(s["name"] for s in SCENARIOS))
     parser.add_argument("--out", default=None, help="results file (default build/reliability/results.json; with "
                         "--quick, results-quick.json in the system temp directory)")
     parser.add_argument("--quick", action="store_true", help="4 tenants, every fault scenario; no catalogue/security "
@@ -621,11 +768,11 @@ def main():
         args.tenants = min(args.tenants, 4)
     if args.tenants < 4:
         parser.error("--tenants: at least 4 (the hang and build_failure scenarios use tenant2 and tenant3)")
-    wanted = [s["name"] for s in SCENARIOS] + ["bad_input", "security"] if args.scenario == "all" else \
+    wanted = [s["name"] for s in SCENARIOS] + ["bad_input", "security", "issue16"] if args.scenario == "all" else \
         [name.strip() for name in args.scenario.split(",")]
     if args.quick and args.scenario == "all":
         wanted = QUICK
-    unknown = set(wanted) - set(s["name"] for s in SCENARIOS) - {"bad_input", "security"}
+    unknown = set(wanted) - set(s["name"] for s in SCENARIOS) - {"bad_input", "security", "issue16"}
     if unknown:
         parser.error("--scenario: unknown %s" % ", ".join(sorted(unknown)))
     started = time.time()
@@ -641,14 +788,16 @@ def main():
             results["bad_input"] = run_bad_input(workroot)
         if "security" in wanted:
             results["security"] = run_security(workroot)
+        if "issue16" in wanted:
+            results["issue16_units"] = run_issue16_units(workroot)
     results["meta"]["seconds"] = round(time.time() - started, 1)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as handle:
         json.dump(results, handle, indent=1, sort_keys=True)
     if args.doc != "-":
         open(args.doc, "w").write(render(results) + "\n")
-    verdicts = [s["passed"] for s in results["scenarios"]] + [results[k]["passed"] for k in ("bad_input", "security")
-                                                              if k in results]
+    verdicts = [s["passed"] for s in results["scenarios"]] + [results[k]["passed"] for k in
+                                                              ("bad_input", "security", "issue16_units") if k in results]
     print("%d/%d parts passed in %.0f s; results in %s" % (sum(verdicts), len(verdicts), results["meta"]["seconds"],
                                                            args.out))
     return 0 if all(verdicts) else 1

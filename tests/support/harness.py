@@ -27,7 +27,7 @@ ACTION = "sessionguard-session-policy"
 TRIGGER = "post-login"
 SEED_CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"
 
-__all__ = ["ACTION", "COLLECTIONS", "Emulator", "PLAYBOOK", "POLICY", "ROOT", "Run", "connection",
+__all__ = ["ACTION", "COLLECTIONS", "EXAMPLE_POLICY", "Emulator", "PLAYBOOK", "POLICY", "ROOT", "Run", "connection",
            "ensure_collection_link", "inventory", "run_playbook", "seed_actions"]
 
 

@@ -52,6 +52,7 @@ class Action:
         self.built_at = None
         self.versions = []  # oldest first
         self.deployed_version_id = None
+        self.unregistered = 0  # binds still refused as "not deployed" after the last deploy
         self.all_changes_deployed = False
         self.auto_deploy = False
         # draft build
@@ -82,7 +83,7 @@ class ActionStore:
     def get(self, action_id):
         action = self.actions.get(action_id)
         if action is None:
-            raise not_found("The action does not exist.", "action_not_found")
+            raise not_found("That action does not exist.")  # recorded: no errorCode
         self.refresh(action)
         return action
 
@@ -121,11 +122,22 @@ class ActionStore:
         if errors:
             self._finish(action, gen, errors)
             return
+        if not self.tenant.knobs.get("check_syntax"):
+            # Real Auth0 built a draft with a syntax error (auth0-recorded TestAccAction, the code
+            # ends in `};"`), so a syntax check is opt-in.
+            self._finish(action, gen, [])
+            return
         code = action.code
         lock = self.tenant.lock
 
         def run():
-            result = build.syntax_errors(code)
+            try:
+                result = build.syntax_errors(code)
+            except Exception as exc:  # pylint: disable=broad-except
+                # A build that cannot even be checked fails, as Auth0's would, instead of killing this
+                # thread and leaving the action "building" forever (lone surrogates cannot be written).
+                result = [{"id": "build_failed", "msg": "The build failed: %s" % type(exc).__name__,
+                           "url": build.DOCS_URL}]
             with lock:
                 self._finish(action, gen, result)
 
@@ -237,10 +249,25 @@ class ActionStore:
         del self.actions[action.id]
 
     def deploy(self, action_id):
+        """Recorded (auth0-recorded TestAccTriggerActions #7): 200, the new version with
+        ``deployed: false`` and no ``built_at``, its ``action`` summary as before the deploy."""
         action = self.get(action_id)
         if self.status(action) != "built":
             raise ApiError(400, "A draft must be in the 'built' state before it can be deployed.")
-        return self._version_api(action, self._deploy(action))
+        before = self.summary(action, versions=False)
+        out = copy.deepcopy(self._deploy(action))
+        out.pop("built_at", None)
+        out["deployed"] = False
+        out["action"] = before
+        return out
+
+    def registering(self, action):
+        """True while a fresh deploy is not yet visible to bindings: each call uses up one of the
+        refusals the ``unregistered_binds`` knob gives every deploy (counted, so tests do not race a clock)."""
+        if action.unregistered > 0:
+            action.unregistered -= 1
+            return True
+        return False
 
     def _deploy(self, action):
         now = iso_now()
@@ -248,7 +275,6 @@ class ActionStore:
             v["deployed"] = False
         version = {
             "id": new_uuid(self.tenant.id_rng),
-            "action_id": action.id,
             "code": action.code,
             "dependencies": copy.deepcopy(action.dependencies),
             "runtime": action.runtime,
@@ -264,7 +290,39 @@ class ActionStore:
         action.versions.append(version)
         action.deployed_version_id = version["id"]
         action.all_changes_deployed = True
+        action.unregistered = int(self.tenant.knobs.get("unregistered_binds") or 0)
         return version
+
+    def deploy_version(self, action_id, version_id, payload):
+        """Roll back: deploy an earlier version again, as a new version with the old one's content.
+
+        The facts file is silent on this route. auth0-python 6.8.0 (``actions.versions.deploy``) gives
+        the shape: a new deployed version identical to the old one, an optional ``update_draft``.
+        Unconfirmed (no recorded exchange): the draft left as it is without ``update_draft``.
+        """
+        action = self.get(action_id)
+        old = next((v for v in action.versions if v["id"] == version_id), None)
+        if old is None:
+            raise not_found("The action version does not exist.", "action_version_not_found")
+        if payload is not None and not isinstance(payload, dict):
+            raise invalid_body("'Expected type object but found type array'.")
+        extra = [k for k in payload or {} if k != "update_draft"]
+        if extra:
+            raise invalid_body("'Additional properties not allowed: %s'." % ",".join(extra))
+        now = iso_now()
+        for v in action.versions:
+            v["deployed"] = False
+        version = dict(copy.deepcopy(old), id=new_uuid(self.tenant.id_rng), deployed=True,
+                       number=len(action.versions) + 1, created_at=now, updated_at=now)
+        action.versions.append(version)
+        action.deployed_version_id = version["id"]
+        action.deployed_at = self._now()
+        if (payload or {}).get("update_draft"):
+            action.code, action.runtime = old["code"], old["runtime"]
+            action.dependencies = copy.deepcopy(old["dependencies"])
+        action.all_changes_deployed = (action.code, action.runtime, action.dependencies) == \
+            (old["code"], old["runtime"], old["dependencies"])
+        return self._version_api(action, version)
 
     def list(self, query):
         check_query(query, LIST_QUERY)
@@ -300,9 +358,10 @@ class ActionStore:
         raise not_found("The action version does not exist.", "action_version_not_found")
 
     # ---------- representations ----------
-    def summary(self, action):
-        """The action as embedded in versions and bindings."""
-        return {
+    def summary(self, action, versions=True):
+        """The action as embedded in versions (``versions=False``) and bindings (with its
+        ``current_version`` and ``deployed_version``, as recorded in TestAccTriggerActions)."""
+        body = {
             "id": action.id,
             "name": action.name,
             "supported_triggers": copy.deepcopy(action.supported_triggers),
@@ -310,10 +369,26 @@ class ActionStore:
             "created_at": action.created_at,
             "updated_at": action.updated_at,
         }
+        if versions:
+            self._add_versions(action, body)
+        return body
+
+    def _add_versions(self, action, body):
+        current = action.versions[-1] if action.versions else None
+        if current:
+            # Recorded: the current version is a short form whose status is upper case.
+            body["current_version"] = {
+                "id": current["id"], "code": current["code"], "runtime": current["runtime"],
+                "number": current["number"], "status": current["status"].upper(),
+                "build_time": current["built_at"], "created_at": current["created_at"],
+                "updated_at": current["updated_at"]}
+        deployed = action.deployed_version()
+        if deployed:
+            body["deployed_version"] = copy.deepcopy(deployed)
 
     def _version_api(self, action, version):
         out = copy.deepcopy(version)
-        out["action"] = self.summary(action)
+        out["action"] = self.summary(action, versions=False)
         return out
 
     def to_api(self, action):
@@ -333,13 +408,9 @@ class ActionStore:
         }
         if action.modules:
             body["modules"] = copy.deepcopy(action.modules)
-        if status in ("built", "failed") and action.built_at:
-            body["built_at"] = action.built_at
         if status == "failed":
             body["errors"] = copy.deepcopy(action.build_result)
-        deployed = action.deployed_version()
-        if deployed:
-            body["deployed_version"] = copy.deepcopy(deployed)
+        self._add_versions(action, body)
         return body
 
     def internal(self, action):

@@ -1,4 +1,6 @@
 """Trigger bindings: the ordered list of actions bound to each trigger. Caller holds the tenant lock."""
+import copy
+
 from .actions import TRIGGER_IDS
 from .errors import ApiError, invalid_body, not_found
 from .util import check_query, drop_zero, iso_now, new_uuid, parse_page
@@ -24,11 +26,16 @@ class BindingStore:
 
     def to_api(self, trigger_id, binding):
         action = self.actions.actions.get(binding["action_id"])
+        summary = self.actions.summary(action) if action else None
+        if action and action.deployed_version():
+            # A real tenant embeds the deployed version, code included (recorded: shared fixture
+            # TestAccTriggerActions.json, the bindings PATCH answer).
+            summary["deployed_version"] = copy.deepcopy(action.deployed_version())
         return {
             "id": binding["id"],
             "trigger_id": trigger_id,
             "display_name": binding["display_name"],
-            "action": self.actions.summary(action) if action else None,
+            "action": summary,
             "created_at": binding["created_at"],
             "updated_at": binding["updated_at"],
         }
@@ -36,10 +43,14 @@ class BindingStore:
     def list(self, trigger_id, query):
         items = self._trigger(trigger_id)
         check_query(query, ("page", "per_page"))
-        page, per_page = parse_page(query, 20, 50)
+        # Recorded (TestAccTriggerActions): per_page=100 is accepted, and a page after the first
+        # carries page and per_page but no total.
+        page, per_page = parse_page(query, 20, 100)
         chunk = items[page * per_page:(page + 1) * per_page]
-        return drop_zero({"bindings": [self.to_api(trigger_id, b) for b in chunk],
-                          "total": len(items), "page": page, "per_page": per_page})
+        body = {"bindings": [self.to_api(trigger_id, b) for b in chunk], "page": page, "per_page": per_page}
+        if not page:
+            body["total"] = len(items)
+        return drop_zero(body)
 
     def replace(self, trigger_id, payload):
         current = self._trigger(trigger_id)
@@ -72,7 +83,7 @@ class BindingStore:
                 action = self.actions.actions.get(existing["action_id"])
             else:
                 raise invalid_body("'No enum match for: %s' on property bindings[%d].ref.type." % (kind, i))
-            if action.deployed_version_id is None:
+            if action.deployed_version_id is None or self.actions.registering(action):
                 raise ApiError(400, "The action '%s' (%s) has not been deployed. "
                                     "An action must be deployed before it can be bound to a trigger."
                                % (action.name, action.id), "action_not_deployed")
@@ -84,19 +95,11 @@ class BindingStore:
                                % (action.name, trigger_id), "duplicate_binding")
             display = item.get("display_name") or action.name
             resolved.append((action, display, existing))
+        # Recorded (TestAccTriggerActions): every PATCH gives every binding a new id and created_at,
+        # even one whose action stays bound, so a binding id never outlives the next PATCH.
         now = iso_now()
-        new_list = []
-        for action, display, existing in resolved:
-            keep = existing or next((b for b in current if b["action_id"] == action.id), None)
-            if keep:
-                binding = dict(keep)
-                if binding["display_name"] != display:
-                    binding["display_name"] = display
-                    binding["updated_at"] = now
-            else:
-                binding = {"id": new_uuid(self.tenant.id_rng), "action_id": action.id,
-                           "display_name": display, "created_at": now, "updated_at": now}
-            new_list.append(binding)
+        new_list = [{"id": new_uuid(self.tenant.id_rng), "action_id": action.id, "display_name": display,
+                     "created_at": now, "updated_at": now} for action, display, unused in resolved]
         self.by_trigger[trigger_id] = new_list
         return {"bindings": [self.to_api(trigger_id, b) for b in new_list]}
 

@@ -171,6 +171,8 @@ class TenantHandler(_Handler):
             # Log before answering, so a client that reads the log right after its call sees it.
             nonlocal recorded
             entry.update(status=status, **extra)
+            if isinstance(payload, (dict, list)) and path != "/oauth/token":  # never log a token
+                entry["answer"] = payload  # what the client was sent, for the SDK oracle
             entry["duration_ms"] = round((time.time() - started) * 1000, 1)
             tenant.record(entry)
             recorded = True

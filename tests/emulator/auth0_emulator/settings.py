@@ -43,6 +43,8 @@ KNOWN_FLAGS = {
     "remove_alg_from_jwks", "improved_signup_bot_detection_in_classic",
     "genai_trial", "custom_domains_provisioning", "allow_changing_enable_sso",
     "universal_login", "new_universal_login_experience_enabled",
+    # Sent to and accepted by a real tenant (auth0-recorded TestAccTenant_Main).
+    "use_scope_descriptions_for_consent",
 }
 
 # Top-level properties accepted by PATCH (besides lifetimes, twins, session_cookie),
@@ -128,7 +130,6 @@ def default_other(name):
             "enable_adfs_waad_email_verification": False,
             "enable_apis_section": False,
             "enable_client_connections": True,
-            "enable_custom_domain_in_emails": False,
             "enable_dynamic_client_registration": False,
             "enable_idtoken_api2": False,
             "enable_legacy_profile": False,
@@ -172,9 +173,16 @@ class Settings:
         return out
 
     def dashboard_edit(self, **kw):
-        """A change made in the Dashboard (minutes), unvalidated and unlogged."""
+        """A change made in the Dashboard (minutes), unvalidated and unlogged.
+
+        A lifetime given as None is "never set on this tenant": the GET leaves it out, as real
+        tenants were recorded doing (TestAccTenant_EnableSSO)."""
         for key, value in kw.items():
-            if key.endswith("_minutes") and key[: -len("_minutes")] in LIFETIMES:
+            base = key[: -len("_in_minutes")] if key.endswith("_in_minutes") else (
+                key[: -len("_minutes")] if key.endswith("_minutes") else key)
+            if value is None and base in LIFETIMES:
+                self.minutes[base] = None
+            elif key.endswith("_minutes") and key[: -len("_minutes")] in LIFETIMES:
                 self.minutes[key[: -len("_minutes")]] = int(value)
             elif key.endswith("_in_minutes") and key[: -len("_in_minutes")] in LIFETIMES:
                 self.minutes[key[: -len("_in_minutes")]] = int(value)
@@ -191,7 +199,8 @@ class Settings:
     def to_api(self, fields=None, include_fields=True):
         body = copy.deepcopy(self.other)
         for key in LIFETIMES:
-            body[key] = minutes_to_hours(self.minutes[key])
+            if self.minutes[key] is not None:
+                body[key] = minutes_to_hours(self.minutes[key])
         if self.cookie_mode:
             body["session_cookie"] = {"mode": self.cookie_mode}
         if fields:

@@ -4,6 +4,7 @@ import json
 import pytest
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils import _actions as A
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _endpoints as E
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client, Auth0Error
 
 CODE = "exports.onExecutePostLogin = async () => {};\n"
@@ -77,7 +78,7 @@ class FakeApi(object):
     # -- client surface
     def get(self, path, params=None):
         self.calls.append(("GET", path, params))
-        if path == A.ACTIONS_PATH:
+        if path == E.ACTIONS_PATH:
             found = [a for a in self.actions.values() if a["name"] == params.get("actionName")]
             page, per_page = params["page"], params["per_page"]
             chunk = found[page * per_page:(page + 1) * per_page]
@@ -106,7 +107,7 @@ class FakeApi(object):
         fault = self._fault("POST", path)
         if fault and not fault[3]:
             raise Auth0Error("HTTP %d" % fault[2], status=fault[2])
-        if path == A.ACTIONS_PATH:
+        if path == E.ACTIONS_PATH:
             action = self.add(body["name"], code=body.get("code"), deployed=False,
                               secrets=[s["name"] for s in body.get("secrets") or []], runtime=body.get("runtime"),
                               dependencies=body.get("dependencies") or [])
@@ -120,8 +121,8 @@ class FakeApi(object):
             number = (action.get("deployed_version") or {}).get("number", 0) + 1
             action["deployed_version"] = {"number": number, "deployed": True}
             action["all_changes_deployed"] = True
-            # Auth0 answers with the version; whether it says deployed is not confirmed, so both are tested.
-            result = {"number": number, "deployed": True} if self.deploy_answer_says_deployed else {"number": number}
+            # Recorded Auth0 answers say deployed: false (auth0-recorded TestAccTriggerActions).
+            result = {"number": number, "deployed": self.deploy_answer_says_deployed}
         if fault:
             raise Auth0Error("HTTP %d" % fault[2], status=fault[2])
         return result
@@ -245,7 +246,7 @@ def test_fresh_create_waits_for_the_build_then_deploys_and_confirms():
     assert outcome["errors"] == []
     assert outcome["changed"] is True and outcome["operations"] == ["create", "deploy"]
     assert outcome["action"]["deployed_version"] == 1 and outcome["action"]["all_changes_deployed"] is True
-    assert [c[:2] for c in api.writes()] == [("POST", A.ACTIONS_PATH), ("POST", A.ACTIONS_PATH + "/act-1/deploy")]
+    assert [c[:2] for c in api.writes()] == [("POST", E.ACTIONS_PATH), ("POST", E.ACTIONS_PATH + "/act-1/deploy")]
     assert clock.sleeps == [1, 2, 4]
     assert VALUE not in json.dumps(outcome)
 
@@ -267,7 +268,7 @@ def test_poll_spacing_grows_and_caps_and_a_30_second_build_costs_few_polls():
     # A 30-second build: the polls at 1, 3, 7, 15, 23 and 31 s, six in all.
     elapsed = [sum(clock.sleeps[:n + 1]) for n in range(len(clock.sleeps))]
     assert len([t for t in elapsed if t < 30]) + 1 == 6
-    assert sum(1 for c in api.calls if c[0] == "GET" and c[1] == A.ACTIONS_PATH + "/act-1") <= 10
+    assert sum(1 for c in api.calls if c[0] == "GET" and c[1] == E.ACTIONS_PATH + "/act-1") <= 10
 
 
 def test_build_timeout_is_bounded_and_nothing_deployed():
@@ -301,13 +302,15 @@ def test_build_errors_fall_back_to_the_newest_version():
     assert A.build_errors(Client(), {"id": "a", "status": "failed"}) == ["from version"]
 
 
-def test_a_deploy_answer_with_the_deployed_version_is_the_confirmation():
+@pytest.mark.parametrize("says_deployed", [False, True])
+def test_the_deploy_answer_names_the_version_one_read_confirms(says_deployed):
+    # Auth0 answers deployed: false; only the action read afterwards shows the deploy.
     api = FakeApi(build_polls=1)
-    api.deploy_answer_says_deployed = True
+    api.deploy_answer_says_deployed = says_deployed
     outcome = ensure(api, FakeClock())
     assert outcome["errors"] == [] and outcome["action"]["deployed_version"] == 1
     deploy_at = [i for i, c in enumerate(api.calls) if c[1].endswith("/deploy")][0]
-    assert api.calls[deploy_at + 1:] == []
+    assert [c[0] for c in api.calls[deploy_at + 1:]] == ["GET"]
 
 
 def test_deploy_answered_503_after_it_happened_is_not_repeated():
@@ -331,7 +334,7 @@ def test_deploy_not_confirmed_fails_after_a_bound():
 
     api.post = post_without_effect
     outcome = ensure(api, clock)
-    assert "does not show a new deployed version" in outcome["errors"][0]
+    assert "does not show version 1 deployed" in outcome["errors"][0]
     assert clock.now <= A.DEPLOY_CONFIRM_SECONDS + A.POLL_CAP
     api.post = original
 
@@ -340,24 +343,24 @@ def test_deploy_not_confirmed_fails_after_a_bound():
 
 def test_create_answered_500_after_it_happened_is_found_not_repeated():
     api = FakeApi()
-    api.faults.append(("POST", A.ACTIONS_PATH, 500, True))
+    api.faults.append(("POST", E.ACTIONS_PATH, 500, True))
     outcome = ensure(api)
     assert outcome["errors"] == []
-    assert len([c for c in api.writes() if c[1] == A.ACTIONS_PATH]) == 1
+    assert len([c for c in api.writes() if c[1] == E.ACTIONS_PATH]) == 1
     assert len(api.actions) == 1 and outcome["operations"] == ["create", "deploy"]
 
 
 def test_create_answered_503_before_it_happened_is_retried():
     api = FakeApi()
-    api.faults.append(("POST", A.ACTIONS_PATH, 503, False))
+    api.faults.append(("POST", E.ACTIONS_PATH, 503, False))
     outcome = ensure(api)
     assert outcome["errors"] == []
-    assert len([c for c in api.writes() if c[1] == A.ACTIONS_PATH]) == 2 and len(api.actions) == 1
+    assert len([c for c in api.writes() if c[1] == E.ACTIONS_PATH]) == 2 and len(api.actions) == 1
 
 
 def test_create_that_keeps_failing_gives_up_bounded():
     api = FakeApi()
-    api.faults.extend([("POST", A.ACTIONS_PATH, 502, False)] * 5)
+    api.faults.extend([("POST", E.ACTIONS_PATH, 502, False)] * 5)
     outcome = ensure(api)
     assert "after %d attempts" % A.CREATE_ATTEMPTS in outcome["errors"][0]
     assert len(api.writes()) == A.CREATE_ATTEMPTS and outcome["changed"] is False
@@ -365,7 +368,7 @@ def test_create_that_keeps_failing_gives_up_bounded():
 
 def test_create_refused_400_is_not_retried():
     api = FakeApi()
-    api.faults.append(("POST", A.ACTIONS_PATH, 400, False))
+    api.faults.append(("POST", E.ACTIONS_PATH, 400, False))
     outcome = ensure(api)
     assert outcome["errors"] == ["HTTP 400"] and len(api.writes()) == 1
 
@@ -419,7 +422,7 @@ def test_absent_bound_is_refused_naming_the_trigger_and_force_deletes():
     assert ensure(api, state="absent", check_mode=True)["errors"]
     outcome = ensure(api, state="absent", force=True)
     assert outcome["errors"] == [] and outcome["operations"] == ["delete"] and outcome["changed"] is True
-    assert api.writes() == [("DELETE", A.ACTIONS_PATH + "/act-1", {"force": "true"})]
+    assert api.writes() == [("DELETE", E.ACTIONS_PATH + "/act-1", {"force": "true"})]
     assert ensure(api, state="absent")["changed"] is False
 
 
@@ -440,3 +443,49 @@ def test_bad_input_writes_nothing(kwargs, message):
     api = FakeApi()
     outcome = ensure(api, **kwargs)
     assert message in outcome["errors"][-1] and api.writes() == []
+
+
+def test_a_draft_another_run_rewrote_during_the_build_is_not_deployed():
+    api = FakeApi(build_polls=3)
+    api.add("session-policy", code="// old\n")
+    real_get = api.get
+
+    def get(path, params=None):
+        answer = real_get(path, params)
+        if path.startswith(A.ACTIONS_PATH + "/act-1") and api.actions["act-1"]["code"] == CODE:
+            # Another run writes its own code while this one polls the build.
+            api.actions["act-1"]["code"] = "// the other run's code\n"
+            answer = dict(answer, code=api.actions["act-1"]["code"])
+        return answer
+    api.get = get
+    outcome = ensure(api)
+    assert outcome["errors"] and "holds other code than this run wrote" in outcome["errors"][0]
+    assert not [c for c in api.writes() if c[1].endswith("/deploy")]
+
+
+@pytest.mark.parametrize("code", ["", "  \n"])
+def test_empty_code_is_refused_before_any_request(code):
+    api = FakeApi()
+    outcome = ensure(api, code=code)
+    assert outcome["errors"] == [A.check_code(code)[0]] and api.calls == []
+    assert "code: must not be empty" in outcome["errors"][0]
+
+
+@pytest.mark.parametrize("current", ["node18-actions", "node18"])
+def test_a_runtime_alias_is_not_a_difference(current):
+    # Auth0 reads node18 back as node18-actions (auth0-recorded TestAccAction).
+    plan = A.plan_action(dict(name="a", trigger="post-login", code=CODE, runtime="node18"),
+                         dict(id="x", code=CODE, runtime=current, status="built", all_changes_deployed=True,
+                              deployed_version={"number": 1}))
+    assert plan["operations"] == [] and plan["body"] is None
+
+
+def test_upper_case_status_is_read_as_the_same_status():
+    api = FakeApi()
+    action = api.add("session-policy")
+    action["status"] = "BUILT"
+    assert A.as_result(api._public(action))["status"] == "built"
+    assert A.wait_for_build(api, api._public(action), 5)[1] == 0
+    action["status"] = "FAILED"
+    plan = A.plan_action(dict(name="session-policy", trigger="post-login", code=CODE), api._public(action))
+    assert plan["changed_fields"] == ["build"]

@@ -195,6 +195,40 @@ def test_paginate_reads_every_page_and_tolerates_missing_zero_keys():
 
 @pytest.mark.parametrize("domain, ok", [("acme.eu.auth0.com", True), ("localhost:8443", True),
                                         ("https://acme.auth0.com", False), ("acme.auth0.com/api", False),
-                                        ("", False), ("acme auth0", False)])
+                                        ("", False), ("acme auth0", False), ("host:1\n", False),
+                                        ("localhost:99999", False), ("localhost:0", False), ("localhost:65535", True),
+                                        (u"acme.auth0.com\u0660", False)])
 def test_validate_domain(domain, ok):
     assert (validate_domain(domain) is None) == ok
+
+
+def test_a_token_with_a_trailing_newline_is_stripped_and_an_invalid_header_never_shows_it():
+    client, session, unused = client_with([FakeResponse(200, {})], client_id=None, client_secret=None,
+                                          token=TOKEN + "\r\n")
+    client.get("/api/v2/x")
+    assert session.sent[0]["headers"]["Authorization"] == "Bearer " + TOKEN
+    leaky = requests.exceptions.InvalidHeader("Invalid leading whitespace in header value %r" % ("Bearer " + TOKEN + "\n"))
+    client, session, unused = client_with([leaky], client_id=None, client_secret=None, token=TOKEN)
+    with pytest.raises(Auth0Error) as info:
+        client.get("/api/v2/x")
+    assert "InvalidHeader" in str(info.value) and TOKEN not in str(info.value)
+
+
+@pytest.mark.parametrize("exc", [requests.exceptions.InvalidURL("bad url"), OSError(2, "No such file: /missing/ca.pem"),
+                                 requests.exceptions.ChunkedEncodingError("broken"), OverflowError("timeout too large")])
+def test_every_requests_error_becomes_one_line(exc):
+    client, session, unused = client_with([exc], client_id=None, client_secret=None, token=TOKEN)
+    with pytest.raises(Auth0Error, match="could not be sent"):
+        client.get("/api/v2/x")
+
+
+def test_secrets_include_their_escaped_forms():
+    client, unused, unused2 = client_with([], client_secret='pa"ss\\word\n')
+    forms = client.secrets()
+    assert 'pa"ss\\word' in forms and 'pa\\"ss\\\\word' in forms and "pa\"ss\\\\word" in forms
+
+
+def test_audience_is_built_from_the_lower_cased_host():
+    client, session, unused = client_with([token_response(), FakeResponse(200, {})], domain="ACME.Auth0.com:8443")
+    client.get("/api/v2/x")
+    assert session.sent[0]["json"]["audience"] == "https://acme.auth0.com:8443/api/v2/"

@@ -4,10 +4,10 @@ import random
 import pytest
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils import _bindings as B
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ACTIONS_PATH
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client, Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import ACTIONS_PATH, bindings_path
 
-PATH = B.bindings_path("post-login")
+PATH = bindings_path("post-login")
 
 
 class FakeApi(object):
@@ -45,6 +45,11 @@ class FakeApi(object):
     def names(self):
         return [self.actions[b["action_id"]]["name"] for b in self.bound]
 
+    def embedded(self, action_id):
+        """The action as a binding embeds it: with its deployed version, code included."""
+        action = self.actions[action_id]
+        return dict((key, action[key]) for key in ("id", "name", "deployed_version") if key in action)
+
     def writes(self):
         return [c for c in self.calls if c[0] != "GET"]
 
@@ -59,7 +64,7 @@ class FakeApi(object):
                 self.before_read.pop(0)()
             chunk = self.bound[page * per_page:(page + 1) * per_page]
             body = {"bindings": [{"id": b["id"], "display_name": b["display_name"],
-                                  "action": {"id": b["action_id"], "name": self.actions[b["action_id"]]["name"]}}
+                                  "action": self.embedded(b["action_id"])}
                                  for b in chunk], "total": len(self.bound)}
             return body
         action = self.actions.get(path.rsplit("/", 1)[1])
@@ -72,23 +77,20 @@ class FakeApi(object):
         new = []
         for item in body["bindings"]:
             ref = item["ref"]
-            if ref["type"] == "binding_id":
-                old = [b for b in self.bound if b["id"] == ref["value"]]
-                if not old:
-                    raise Auth0Error("HTTP 404 binding not found", status=404)
-                new.append(dict(old[0], display_name=item["display_name"]))
-            else:
-                action = self.actions[ref["value"]]
-                if not action.get("deployed_version"):
-                    raise Auth0Error("HTTP 400 not deployed", status=400)
-                old = [b for b in self.bound if b["action_id"] == action["id"]]
-                self.seq += 1
-                new.append(dict(old[0] if old else {"id": "bind-%s-%d" % (action["name"], self.seq)},
-                                action_id=action["id"], display_name=item["display_name"]))
+            assert ref["type"] == "action_id", ref  # a binding id does not survive a PATCH
+            action = self.actions.get(ref["value"])
+            if action is None:
+                raise Auth0Error("HTTP 404 action not found", status=404)
+            if not action.get("deployed_version"):
+                raise Auth0Error("HTTP 400 not deployed", status=400)
+            # Like Auth0 (auth0-recorded TestAccTriggerActions): every binding gets a new id.
+            self.seq += 1
+            new.append({"id": "bind-%s-%d" % (action["name"], self.seq), "action_id": action["id"],
+                        "display_name": item["display_name"]})
         self.bound = new
         # Like Auth0: the answer is the list as stored by this write; later writers come after it.
         answer = {"bindings": [{"id": b["id"], "display_name": b["display_name"],
-                                "action": {"id": b["action_id"], "name": self.actions[b["action_id"]]["name"]}}
+                                "action": self.embedded(b["action_id"])}
                                for b in new]}
         if self.after_patch:
             self.after_patch.pop(0)()
@@ -126,9 +128,9 @@ def test_place(current, position, expected):
     assert "".join(e["action_name"] for e in placed) == expected
 
 
-def test_place_keeps_binding_id_and_sets_display_name():
+def test_place_sets_display_name():
     placed = B.place(entries("a", "x"), {"id": "id-x", "name": "x"}, "Mine", "first")
-    assert placed[0] == dict(id="b-x", action_id="id-x", action_name="x", display_name="Mine")
+    assert placed[0] == dict(id=None, action_id="id-x", action_name="x", display_name="Mine")
     assert placed[1] == entries("a")[0]
 
 
@@ -141,10 +143,10 @@ def test_place_absent_and_bad_positions():
         B.parse_position("after:")
 
 
-def test_write_body_sends_others_by_binding_id_and_ours_by_action_id():
+def test_write_body_sends_every_binding_by_action_id():
     wanted = entries("a") + [dict(id=None, action_id="id-x", action_name="x", display_name="X")]
     assert B.write_body(wanted) == {"bindings": [
-        {"ref": {"type": "binding_id", "value": "b-a"}, "display_name": "a"},
+        {"ref": {"type": "action_id", "value": "id-a"}, "display_name": "a"},
         {"ref": {"type": "action_id", "value": "id-x"}, "display_name": "X"}]}
 
 
@@ -157,7 +159,8 @@ def test_bind_keeps_other_bindings_across_pages_in_order():
     outcome = ensure(api, action="x", position="after:t40", display_name="Mine")
     assert outcome["errors"] == [] and outcome["operations"] == ["bind"] and outcome["writes"] == 1
     assert api.names() == others[:41] + ["x"] + others[41:]
-    assert [b for b in api.bound if b["action_id"] != "id-x"] == before
+    assert [(b["action_id"], b["display_name"]) for b in api.bound if b["action_id"] != "id-x"] == \
+        [(b["action_id"], b["display_name"]) for b in before]
     pages = [c[2]["page"] for c in api.calls if c[:2] == ("GET", PATH)]
     assert pages[:2] == [0, 1]
     (write,) = api.writes()
@@ -241,7 +244,7 @@ def test_others_added_meanwhile_are_not_a_conflict():
     assert outcome["writes"] == 1 and api.names() == ["a", "x", "y"]
 
 
-def test_a_binding_removed_meanwhile_404_is_planned_again():
+def test_an_action_deleted_meanwhile_404_is_planned_again():
     api = FakeApi(bound=["a", "b"], unbound=["x"])
     original = api.patch
     state = {"first": True}
@@ -249,7 +252,9 @@ def test_a_binding_removed_meanwhile_404_is_planned_again():
     def patch(path, body, idempotent=False):
         if state["first"]:
             state["first"] = False
-            api.bound = [b for b in api.bound if b["action_id"] != "id-b"]  # another writer unbound b
+            # Another team deleted its action b (force), which unbinds it.
+            api.bound = [b for b in api.bound if b["action_id"] != "id-b"]
+            del api.actions["id-b"]
         return original(path, body, idempotent)
 
     api.patch = patch
@@ -272,10 +277,9 @@ def test_endless_conflict_gives_up_bounded():
 
 def test_authoritative_replaces_exactly_and_is_idempotent():
     api = FakeApi(bound=["a", "b", "c"], unbound=["x"])
-    a_binding = api.bound[0]["id"]
     outcome = ensure(api, bindings=[{"action": "x", "display_name": "X"}, {"action": "a"}])
     assert outcome["operations"] == ["replace"] and api.names() == ["x", "a"]
-    assert api.bound[1]["id"] == a_binding and api.bound[1]["display_name"] == "a"
+    assert api.bound[1]["action_id"] == "id-a" and api.bound[1]["display_name"] == "a"
     assert ensure(api, bindings=[{"action": "x", "display_name": "X"}, {"action": "a"}])["changed"] is False
     outcome = ensure(api, bindings=[{"action": "x"}, {"action": "id-x"}])
     assert "repeated: x" in outcome["errors"][0]
@@ -292,3 +296,52 @@ def test_check_mode_predicts_binding_an_action_an_earlier_task_would_create():
     outcome = ensure(api, bindings=[{"action": "a"}, {"action": "draft"}], check_mode=True)
     assert outcome["errors"] == [] and "never deployed" in outcome["warnings"][0]
     assert api.writes() == []
+
+
+GENERATED = "/**\n * GENERATED by us\n */\nexports.onExecutePostLogin = async () => {};\n"
+
+
+def test_retire_unbinds_other_generated_actions_in_the_same_write():
+    api = FakeApi(bound=["a", "old-policy", "b"], unbound=["x"])
+    api.actions["id-old-policy"]["deployed_version"]["code"] = GENERATED
+    api.actions["id-b"]["deployed_version"]["code"] = "exports.onExecutePostLogin = async () => {};"
+
+    def retire(binding):
+        return "GENERATED by us" in (binding.get("code") or "")
+    outcome = ensure(api, action="x", check_mode=True, retire=retire)
+    assert api.writes() == [] and outcome["diff"]["after"]["bindings"] == ["a", "b", "x"]
+    outcome = ensure(api, action="x", retire=retire)
+    assert outcome["errors"] == [] and outcome["writes"] == 1
+    assert api.names() == ["a", "b", "x"]
+    assert ensure(api, action="x", retire=retire)["changed"] is False
+
+
+def test_a_bind_right_after_a_deploy_is_retried_while_the_deploy_registers():
+    api = FakeApi(bound=["a"], unbound=["x"])
+    original = api.patch
+    refusals = [2]
+
+    def patch(path, body, idempotent=False):
+        if refusals[0]:
+            refusals[0] -= 1
+            api.calls.append(("PATCH", path, body))
+            raise Auth0Error("HTTP 400 action_not_deployed: The action 'x' has not been deployed.", status=400)
+        return original(path, body, idempotent)
+
+    api.patch = patch
+    outcome = ensure(api, action="x", settle=0)
+    assert outcome["errors"] == [] and api.names() == ["a", "x"] and outcome["writes"] == 1
+    assert outcome["sleeps"] == [B.REGISTER_WAIT, B.REGISTER_WAIT]
+
+
+def test_not_deployed_for_good_fails_after_a_bounded_number_of_tries():
+    api = FakeApi(bound=["a"], unbound=["x"])
+
+    def patch(path, body, idempotent=False):
+        api.calls.append(("PATCH", path, body))
+        raise Auth0Error("HTTP 400 action_not_deployed: The action 'x' has not been deployed.", status=400)
+
+    api.patch = patch
+    outcome = ensure(api, action="x")
+    assert "has not been deployed" in outcome["errors"][0]
+    assert len(api.writes()) == B.REGISTER_ATTEMPTS and outcome["changed"] is False

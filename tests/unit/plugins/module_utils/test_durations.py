@@ -48,3 +48,19 @@ def test_limits_by_plan():
         check_limit("ephemeral_session_lifetime", 721 * 60, "self_service")
     with pytest.raises(DurationError, match="maximum of 3d"):
         check_limit("idle_ephemeral_session_lifetime", 73 * 60, "self_service")
+
+
+def test_long_input_is_refused_fast_and_not_echoed():
+    import time
+    text = "1d" * 4000
+    started = time.time()
+    with pytest.raises(DurationError) as info:
+        parse_duration(text)
+    assert time.time() - started < 0.05
+    assert len(str(info.value)) < 200 and "(8000 characters)" in str(info.value)
+
+
+def test_hours_from_the_api_must_be_numbers():
+    with pytest.raises(DurationError):
+        hours_to_minutes("168")
+    assert hours_to_minutes(10 ** 30) == 60 * 10 ** 30

@@ -27,22 +27,29 @@ def binding_outcome(before=("policy",), after=("policy",), operations=(), errors
 @pytest.fixture
 def parts(monkeypatch):
     calls = []
-    script = {"settings": settings_outcome(), "action": action_outcome(), "binding": binding_outcome()}
+    script = {"settings": settings_outcome(), "action": action_outcome(), "binding": binding_outcome(),
+              "current": dict(CURRENT)}
 
     def fake(name):
         def run(*args, **kwargs):
-            calls.append((name, kwargs))
+            calls.append((name, dict(kwargs, args=args)))
             return script[name]
         return run
 
-    monkeypatch.setattr(P, "ensure_settings", fake("settings"))
+    monkeypatch.setattr(P, "read_settings", lambda client: script["current"])
+    monkeypatch.setattr(P, "write_settings", fake("settings"))
     monkeypatch.setattr(P, "ensure_action", fake("action"))
     monkeypatch.setattr(P, "ensure_binding", fake("binding"))
     return script, calls
 
 
-def enforce(check_mode=False, code="code"):
-    return P.ensure_policy(None, {}, "policy", code, "node22", None, "last", 60, check_mode)
+# A fresh tenant's lifetimes, in minutes (7d, 3d, 7d, 3d), as the emulator starts them.
+CURRENT = {"session_lifetime": 10080, "idle_session_lifetime": 4320, "ephemeral_session_lifetime": 10080,
+           "idle_ephemeral_session_lifetime": 4320, "cookie_mode": "non-persistent"}
+
+
+def enforce(check_mode=False, code="code", desired=None):
+    return P.ensure_policy(None, desired or {}, "policy", code, "node22", None, "last", 60, check_mode)
 
 
 def test_compliant_tenant(parts):
@@ -112,3 +119,95 @@ def test_a_renamed_binding_is_a_display_name_difference(parts):
     assert outcome["status"] == "changed"
     assert outcome["differences"] == [dict(part="binding", field="display_name", current={"policy": "Old"},
                                            desired={"policy": "New"})]
+
+
+# The issue 16 policy: 30d for the longest rule, shorter idle and ephemeral lifetimes, persistent cookie.
+RAISING = {"session_lifetime": 43200, "idle_session_lifetime": 1440, "ephemeral_session_lifetime": 1440,
+           "idle_ephemeral_session_lifetime": 480,
+           "cookie_mode": "persistent"}
+
+
+def written(calls):
+    """The settings each write_settings call was asked for, in order."""
+    return [sorted(call[1]["args"][1]) for call in calls if call[0] == "settings"]
+
+
+def test_lengthening_settings_wait_until_the_action_is_bound(parts):
+    script, calls = parts
+    outcome = enforce(desired=RAISING)
+    assert [c[0] for c in calls] == ["settings", "action", "binding", "settings"]
+    assert written(calls) == [["ephemeral_session_lifetime", "idle_ephemeral_session_lifetime", "idle_session_lifetime"],
+                              ["cookie_mode", "session_lifetime"]]
+    assert outcome["left_in"] == "policy already applied" and outcome["status"] == "compliant"
+
+
+@pytest.mark.parametrize("failing", ["action", "binding"])
+def test_a_failed_action_or_binding_leaves_no_setting_lengthened(parts, failing):
+    script, calls = parts
+    script["settings"] = settings_outcome(["idle_session_lifetime"])
+    script[failing]["errors"] = ["it failed"]
+    outcome = enforce(desired=RAISING)
+    assert written(calls) == [["ephemeral_session_lifetime", "idle_ephemeral_session_lifetime", "idle_session_lifetime"]]
+    assert outcome["status"] == "failed"
+    assert outcome["left_in"].startswith("partly applied, no session longer than before: done update settings")
+    assert "session_lifetime (stays 7d, the policy wants 30d)" in outcome["left_in"]
+    assert "cookie_mode (stays non-persistent, the policy wants persistent)" in outcome["left_in"]
+
+
+def test_without_code_every_setting_is_written_at_once(parts):
+    script, calls = parts
+    enforce(desired=RAISING, code=None)
+    assert written(calls) == [["cookie_mode", "ephemeral_session_lifetime", "idle_ephemeral_session_lifetime", "idle_session_lifetime",
+                               "session_lifetime"]]
+
+
+def test_idle_over_absolute_is_refused_before_any_write(parts):
+    script, calls = parts
+    outcome = enforce(desired={"idle_session_lifetime": 20160})
+    assert calls == [] and outcome["left_in"] == "unchanged: nothing was written"
+    assert "(the tenant's current value; set session_lifetime too)" in outcome["errors"][0]
+
+
+def test_check_mode_left_in(parts):
+    assert enforce(check_mode=True, desired=RAISING)["left_in"] == "unchanged (check mode)"
+
+
+def test_the_binding_retires_other_generated_policy_actions(parts):
+    script, calls = parts
+    script["binding"] = binding_outcome(before=["old-policy", "policy"], after=["policy"], operations=["move"])
+    outcome = enforce()
+    retire = calls[2][1]["retire"]
+    assert retire({"code": "/**\n * Session policy Post-Login Action.\n *\n * %s. Do not edit\n */\n" % P.GENERATED_MARKER})
+    assert not retire({"code": "exports.onExecutePostLogin = async () => {}; // " + P.GENERATED_MARKER})
+    assert not retire({"code": None})
+    assert "unbind previous policy action 'old-policy'" in outcome["operations"]
+    assert outcome["differences"][-1]["field"] == "bindings"
+
+
+def test_the_renderer_writes_the_marker():
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
+    normalized, errors = validate_policy({"session_lifetime": "7d"}, [], {}, plan="enterprise")
+    assert not errors
+    assert P.is_generated_policy(render_action(normalized))
+
+
+def test_self_service_enforces_settings_and_refuses_the_action(parts):
+    script, calls = parts
+    script["settings"] = settings_outcome(["session_lifetime"])
+    outcome = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service")
+    assert [name for name, unused in calls] == ["settings"]
+    assert outcome["status"] == "failed" and outcome["changed"] is True
+    assert "Enterprise features" in outcome["errors"][0] and "action_on_self_service: skip" in outcome["errors"][0]
+
+
+def test_self_service_can_skip_the_action(parts):
+    script, calls = parts
+    outcome = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service",
+                              action_on_self_service="skip")
+    assert [name for name, unused in calls] == ["settings"]
+    assert outcome["errors"] == [] and outcome["skipped"] == ["action", "binding"]
+    assert "only the tenant settings are enforced" in outcome["warnings"][0]
+    # Without code there is no Action part to refuse or skip.
+    plain = P.ensure_policy(None, {}, "policy", None, "node22", None, "last", 60, False, plan="self_service")
+    assert plain["errors"] == [] and plain["skipped"] == [] and plain["status"] == "compliant"

@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _session_policy as sp
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_render as render
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_validate as sp
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import parse_desired
 
 TENANT = {
@@ -139,10 +140,11 @@ def test_bad_durations(kwargs, expected):
     assert one_error(**kwargs).startswith(expected)
 
 
-def test_tenant_idle_over_absolute():
+def test_tenant_idle_over_absolute_is_the_modules_check():
+    # The same function and message as the tenant_session module, only prefixed with the block's path.
     assert one_error(tenant=dict(TENANT, idle_ephemeral_session_lifetime="2d")) == (
-        "session_policy_tenant.idle_ephemeral_session_lifetime: must be at most the ephemeral_session_lifetime, 1d; "
-        "got 2d (an idle lifetime over the absolute one never applies)")
+        "session_policy_tenant.idle_ephemeral_session_lifetime: 2d must not exceed ephemeral_session_lifetime, "
+        "which is 1d")
 
 
 def test_default_idle_over_absolute():
@@ -206,19 +208,65 @@ def test_non_persistent_rule_compares_with_the_ephemeral_twins():
     ]
 
 
-def test_non_persistent_rule_inheriting_default_lifetimes_over_the_ephemeral_twins():
-    # The issue's kiosk rule as written: it inherits 7d/1d from the default, which the 1d/8h
-    # ephemeral tenant lifetimes would silently cap.
-    kiosk = {"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent"}
-    errors = errors_of(rules=[kiosk])
+KIOSK = {"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent"}
+
+
+def test_issue_4_kiosk_rule_inherits_lifetimes_clipped_to_the_ephemeral_caps():
+    # The issue's kiosk rule as written: it inherits 7d/1d from the default; a non-persistent
+    # session is capped by the 1d/8h ephemeral tenant lifetimes, so it gets those.
+    normalized, errors = policy(rules=[KIOSK])
+    assert errors == []
+    assert normalized["rules"] == [{"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]},
+                                    "cookie_mode": "non-persistent"}]
+    data = json.loads(policy_line(render.render_action(normalized)))
+    assert data["rules"][0]["set"] == {"cookie_mode": "non-persistent", "session_lifetime_minutes": 1440,
+                                       "idle_session_lifetime_minutes": 480}
+    assert data["default"] == {"session_lifetime_minutes": 10080, "idle_session_lifetime_minutes": 1440}
+
+
+def test_inherited_lifetime_under_the_cap_is_not_clipped():
+    normalized, errors = policy(tenant=dict(TENANT, ephemeral_session_lifetime="10d", idle_ephemeral_session_lifetime="2d"),
+                                rules=[KIOSK])
+    assert errors == []
+    data = json.loads(policy_line(render.render_action(normalized)))
+    assert data["rules"][0]["set"] == {"cookie_mode": "non-persistent", "session_lifetime_minutes": 10080,
+                                       "idle_session_lifetime_minutes": 1440}
+
+
+def test_explicit_over_the_cap_stays_an_error_when_the_other_lifetime_is_clipped():
+    errors = errors_of(rules=[dict(KIOSK, session_lifetime="2d")])
     assert errors == [
-        "session_policy_rules[0].cookie_mode: non-persistent makes the session_lifetime 7d this rule inherits from "
-        "session_policy_default subject to session_policy_tenant.ephemeral_session_lifetime (1d); Auth0 would "
-        "silently cap it, so raise the tenant value or set a shorter session_lifetime in the rule",
-        "session_policy_rules[0].cookie_mode: non-persistent makes the idle_session_lifetime 1d this rule inherits "
-        "from session_policy_default subject to session_policy_tenant.idle_ephemeral_session_lifetime (8h); Auth0 "
-        "would silently cap it, so raise the tenant value or set a shorter idle_session_lifetime in the rule",
+        "session_policy_rules[0].session_lifetime: must be at most 1d, the "
+        "session_policy_tenant.ephemeral_session_lifetime that caps it, which caps non-persistent sessions; got 2d. "
+        "Auth0 silently caps a session at the tenant lifetime, so the tenant maximum must be the largest lifetime "
+        "any rule grants"]
+
+
+def test_explicit_absolute_is_compared_with_the_clipped_idle():
+    # 8h explicit, idle 1d inherited but clipped to 8h: not an idle-over-absolute error.
+    assert policy(rules=[dict(KIOSK, session_lifetime="8h")])[1] == []
+    assert one_error(rules=[dict(KIOSK, session_lifetime="4h")]) == (
+        "session_policy_rules[0].session_lifetime: must be at least the idle_session_lifetime, 8h from "
+        "session_policy_default (clipped by session_policy_tenant.idle_ephemeral_session_lifetime); got 4h (an idle "
+        "lifetime over the absolute one never applies)")
+
+
+def test_inherited_into_another_mode_needs_that_modes_cap():
+    tenant = {"session_lifetime": "30d", "idle_session_lifetime": "3d"}
+    assert errors_of(tenant=tenant, rules=[KIOSK]) == [
+        "session_policy_tenant.ephemeral_session_lifetime: must be set (to at least 7d, the largest lifetime a rule "
+        "or the default grants; first asked for by session_policy_rules[0].cookie_mode), because Auth0 silently caps "
+        "the Action's lifetimes at it",
+        "session_policy_tenant.idle_ephemeral_session_lifetime: must be set (to at least 1d, the largest lifetime a "
+        "rule or the default grants; first asked for by session_policy_rules[0].cookie_mode), because Auth0 silently "
+        "caps the Action's lifetimes at it",
     ]
+
+
+def test_rule_named_default_is_reserved():
+    assert one_error(rules=[rule(name="default")]) == (
+        "session_policy_rules[0].name: \"default\" is reserved: explain and expectations call session_policy_default "
+        "by it")
 
 
 def test_tenant_cookie_mode_decides_which_twin_caps_the_default():
@@ -326,8 +374,8 @@ def test_duplicate_rule_names():
 def test_bad_cookie_modes():
     errors = errors_of(tenant=dict(TENANT, cookie_mode="session"), default=dict(DEFAULT, cookie_mode=False))
     assert errors == [
-        "session_policy_tenant.cookie_mode: must be one of persistent, non-persistent; got \"session\"",
-        "session_policy_default.cookie_mode: must be one of persistent, non-persistent; got false",
+        "session_policy_tenant.cookie_mode: must be one of persistent, non-persistent; got 'session'",
+        "session_policy_default.cookie_mode: must be one of persistent, non-persistent; got 'False'",
     ]
 
 
@@ -381,8 +429,8 @@ def test_all_errors_are_reported_at_once():
     assert paths == [
         "session_policy_tenant.cookie_mode",
         "session_policy_default.extra",
-        "session_policy_rules[0].match",
         "session_policy_rules[0].foo",
+        "session_policy_rules[0].match",
         "session_policy_rules[1].match.countries[0]",
         "session_policy_rules[1].match.risk_confidence",
         "session_policy_rules[1].idle_session_lifetime",
@@ -443,17 +491,17 @@ def policy_line(code):
 
 
 def test_render_is_deterministic():
-    first = sp.render_action(policy()[0])
-    second = sp.render_action(policy()[0])
+    first = render.render_action(policy()[0])
+    second = render.render_action(policy()[0])
     assert first == second
     reordered = copy.deepcopy(RULES)
     reordered[1]["match"]["organizations"].reverse()
     reordered[0] = dict(reversed(list(reordered[0].items())))
-    assert sp.render_action(policy(rules=reordered)[0]) == first
+    assert render.render_action(policy(rules=reordered)[0]) == first
 
 
 def test_render_header_and_entry_point():
-    code = sp.render_action(policy()[0])
+    code = render.render_action(policy()[0])
     assert code.startswith("/**\n")
     assert "GENERATED by the sessionguard.auth0 Ansible collection. Do not edit it in the Auth0 Dashboard" in code
     assert "exports.onExecutePostLogin = async (event, api) => {" in code
@@ -461,7 +509,7 @@ def test_render_header_and_entry_point():
 
 
 def test_policy_data_merges_rule_effects_over_the_default():
-    data = json.loads(policy_line(sp.render_action(policy()[0])))
+    data = json.loads(policy_line(render.render_action(policy()[0])))
     assert data == {
         "default": {"session_lifetime_minutes": 10080, "idle_session_lifetime_minutes": 1440},
         "rules": [
@@ -497,7 +545,7 @@ def test_injection_attempts_stay_data():
         item["name"] = "%d %s" % (index, item["name"])
     normalized, errors = policy(rules=rules)
     assert errors == []
-    code = sp.render_action(normalized)
+    code = render.render_action(normalized)
     line = policy_line(code)
     for raw in ("<", ">", "&", u"\u2028", u"\u2029", "\n"):
         assert raw not in line
@@ -507,12 +555,12 @@ def test_injection_attempts_stay_data():
     assert [item["match"]["app_metadata"] for item in data["rules"]] == [
         sorted([["__proto__", value], [value, value]]) for value in NASTY]
     # Everything outside the POLICY line is the same fixed code whatever the policy.
-    plain = sp.render_action(policy()[0])
+    plain = render.render_action(policy()[0])
     assert code.replace(line, "") == plain.replace(policy_line(plain), "")
 
 
 def test_js_json_escapes():
-    assert sp.js_json({"a": u"</script>&\u2028\u2029"}) == '{"a":"\\u003c/script\\u003e\\u0026\\u2028\\u2029"}'
+    assert render.js_json({"a": u"</script>&\u2028\u2029"}) == '{"a":"\\u003c/script\\u003e\\u0026\\u2028\\u2029"}'
 
 
 # --- the filter plugin ---------------------------------------------------------------------------
@@ -524,7 +572,7 @@ def test_filters():
     filters = FilterModule().filters()
     normalized = filters["validate_session_policy"]({"tenant": TENANT, "rules": RULES, "default": DEFAULT})
     assert normalized == policy()[0]
-    assert filters["render_session_action"](normalized) == sp.render_action(normalized)
+    assert filters["render_session_action"](normalized) == render.render_action(normalized)
     with pytest.raises(AnsibleFilterError) as raised:
         filters["validate_session_policy"]({"tenant": TENANT, "rules": [rule(match={}), rule(name="r")],
                                             "default": DEFAULT, "plan": "enterprise"})

@@ -1,0 +1,112 @@
+"""Explain and expectations: answers on the controller, with no request to any tenant.
+
+The policy is the example inventory's (docs/examples/inventory/group_vars/all.yml), whose kiosk
+rule is issue 4's: it only switches the cookie mode and inherits lifetimes clipped to the
+ephemeral caps.
+"""
+import json
+import os
+import re
+
+import yaml
+
+from harness import ACTION, EXAMPLE_POLICY, PLAYBOOK, POLICY, ROOT, inventory
+
+EXAMPLE_INVENTORY = os.path.join(ROOT, "docs", "examples", "inventory")
+EXPLAIN = """
+- name: Explain
+  ansible.builtin.import_playbook: sessionguard.auth0.explain_session_policy
+"""
+LOGINS = {"session_policy_logins": [
+    {"name": "kiosk in France", "login": {"client": "kiosk-client-id", "country": "FR"},
+     "session_created_at": "2024-03-01T10:00:00Z"},
+    {"name": "partner admin", "login": {"organization": "acme-partners", "roles": ["admin"], "mfa": True}},
+]}
+
+
+def example_policy():
+    """The harness's policy (the example inventory's) with the example's expectations."""
+    with open(EXAMPLE_POLICY) as handle:
+        expectations = yaml.safe_load(handle)["session_policy_expectations"]
+    return dict(POLICY, session_policy_expectations=expectations)
+
+
+def policy_data(code):
+    line = [line for line in code.splitlines() if line.startswith("const POLICY = ")][0]
+    return json.loads(line[len("const POLICY = "):-1])
+
+
+def test_explain_playbook_answers_without_any_request(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    run = playbook(EXPLAIN, inventory=inventory(tmp_path, emu, policy=example_policy()), extra_vars=LOGINS)
+    assert run.rc == 0, run
+    for tenant in emu.tenants:
+        assert tenant.requests() == []
+        explained = run.task("Validate the policy and explain each login", host=tenant.name)
+        answers = explained["result"]["ansible_facts"]["session_policy_explained"]
+        assert [(a["name"], a["rule"], a["cookie_mode"], a["session_lifetime"], a["idle_session_lifetime"])
+                for a in answers] == [("kiosk in France", "shared kiosks", "non-persistent", "1d", "8h"),
+                                      ("partner admin", "trusted organizations", "persistent", "30d", "1d")]
+        assert answers[0]["clipped_by"] == {"session_lifetime": "session_policy_tenant.ephemeral_session_lifetime",
+                                            "idle_session_lifetime":
+                                                "session_policy_tenant.idle_ephemeral_session_lifetime"}
+        assert answers[0]["expires_at"] == "2024-03-02T10:00:00Z"
+    assert "clients [\\\"kiosk-client-id\\\"]: holds (the login's client is \\\"kiosk-client-id\\\")" in run.output
+    assert "risk_confidence [\\\"low\\\"]: does not hold (the login has no risk_confidence)" in run.output
+
+
+def test_explain_playbook_on_the_example_inventory(playbook, tmp_path):
+    # No credentials anywhere in that inventory, and none needed.
+    run = playbook(EXPLAIN, inventory=EXAMPLE_INVENTORY, extra_vars=LOGINS)
+    assert run.rc == 0, run
+    hosts = sorted(set(r["host"] for r in run.results if r["task"] == "Show the rule each login gets"))
+    assert hosts == ["acme-dev", "acme-prod-eu", "acme-prod-us", "acme-staging"]
+    shown = run.task("Show the rule each login gets", host="acme-prod-us")["result"]["msg"]
+    assert shown[0] == "kiosk in France: rule \"shared kiosks\" (session_policy_rules[2])"
+    assert ("  idle_session_lifetime: 4h, session_policy_default's 12h clipped by "
+            "session_policy_tenant.idle_ephemeral_session_lifetime; expires at 2024-03-01T14:00:00Z "
+            "(login 2024-03-01T10:00:00Z)") in shown
+
+
+def test_explain_refuses_bad_logins_with_paths(playbook, tmp_path):
+    bad = {"session_policy_logins": [{"name": "x", "login": {"country": "UK", "tenant": "y", "mfa": "yes"}}]}
+    run = playbook(EXPLAIN, inventory=EXAMPLE_INVENTORY, extra_vars=bad, args=["-l", "acme-dev"])
+    assert run.rc != 0
+    for line in ("session_policy_logins[0].login.country: must be an ISO 3166-1 alpha-2 country code such as DE, "
+                 "US or GB; got \\\"UK\\\" (did you mean GB?)",
+                 "session_policy_logins[0].login.tenant: is not a known key (expected one of: organization, ",
+                 "session_policy_logins[0].login.mfa: must be true or false; got a string"):
+        assert line in run.output, run
+
+
+def test_example_policy_rolls_out_and_converges(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    inv = inventory(tmp_path, emu, policy=example_policy())
+    first = playbook(PLAYBOOK, inventory=inv)
+    assert first.rc == 0, first
+    for tenant in emu.tenants:
+        code = [a for a in tenant.actions() if a["name"] == ACTION][0]["code"]
+        kiosk = [rule for rule in policy_data(code)["rules"] if rule["name"] == "shared kiosks"][0]
+        assert kiosk["set"] == {"cookie_mode": "non-persistent", "session_lifetime_minutes": 1440,
+                                "idle_session_lifetime_minutes": 480}
+        tenant.clear_requests()
+    second = playbook(PLAYBOOK, inventory=inv)
+    assert second.rc == 0, second
+    assert all(tenant.writes() == [] for tenant in emu.tenants)
+
+
+def test_a_wrong_expectation_stops_the_run_before_any_request(playbook, emulator, tmp_path):
+    emu = emulator(3)
+    policy = example_policy()
+    wrong = [{"name": "kiosk keeps a week", "login": {"client": "kiosk-client-id"},
+              "expect": {"rule": "shared kiosks", "session_lifetime": "7d", "cookie_mode": "persistent"}}]
+    # Wrong on one tenant only: the others must not be touched either.
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, policy=policy,
+                                                 host_vars={"tenant2": {"session_policy_expectations": wrong}}))
+    assert run.rc != 0
+    assert all(tenant.requests() == [] for tenant in emu.tenants)
+    message = ("tenant2: session_policy_expectations[0] \\\"kiosk keeps a week\\\": session_lifetime: expected 7d, "
+               "got 1d, session_policy_default's 7d clipped by session_policy_tenant.ephemeral_session_lifetime; "
+               "cookie_mode: expected persistent, got non-persistent (the rule)")
+    assert message in run.output, run
+    assert re.search(r"nothing was sent to any tenant", run.output)

@@ -1,0 +1,1 @@
+exports.onExecutePostLogin = async (event, api) => {}; // café in Latin-1

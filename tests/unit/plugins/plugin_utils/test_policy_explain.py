@@ -1,0 +1,226 @@
+# -*- coding: utf-8 -*-
+"""Logins, the Python evaluator, explain and expectations (their agreement with the Action: tests/node)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_evaluate as ev
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_explain as ex
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
+
+TENANT = {"session_lifetime": "30d", "idle_session_lifetime": "3d", "ephemeral_session_lifetime": "1d",
+          "idle_ephemeral_session_lifetime": "8h", "cookie_mode": "persistent"}
+RULES = [
+    {"name": "high-risk logins", "match": {"risk_confidence": ["low"]},
+     "session_lifetime": "8h", "idle_session_lifetime": "30m"},
+    {"name": "trusted organizations", "match": {"organizations": ["org_abc123", "acme-partners"]},
+     "session_lifetime": "30d"},
+    {"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent"},
+    {"name": "named kiosks", "match": {"client_names": ["Kiosk"], "mfa": False}, "cookie_mode": "non-persistent",
+     "session_lifetime": "8h"},
+]
+DEFAULT = {"session_lifetime": "7d", "idle_session_lifetime": "1d"}
+POLICY = validate_policy(TENANT, RULES, DEFAULT)[0]
+
+
+def decide(**login):
+    parsed, errors = ev.parse_login(login, ["login"])
+    assert errors == []
+    return ev.evaluate(POLICY, parsed)
+
+
+def test_policy_is_valid():
+    assert POLICY is not None
+
+
+@pytest.mark.parametrize("login, rule", [
+    ({}, "default"),
+    ({"risk_confidence": "low", "organization": "acme-partners"}, "high-risk logins"),  # first match wins
+    ({"organization": "acme-partners"}, "trusted organizations"),
+    ({"organization": {"id": "org_abc123", "name": "Other"}}, "trusted organizations"),
+    ({"organization": {"name": "org_x"}}, "default"),
+    ({"client": "kiosk-client-id"}, "shared kiosks"),
+    ({"client": "Kiosk"}, "default"),                          # a client ID, not a name
+    ({"client_name": "Kiosk", "mfa": False}, "named kiosks"),
+    ({"client_name": "Kiosk"}, "default"),                     # mfa unknown: mfa false does not hold
+    ({"client_name": "kiosk-client-id"}, "default"),           # clients matches IDs only
+])
+def test_rule_chosen(login, rule):
+    assert decide(**login)["rule"] == rule
+
+
+def test_trace_has_every_rule_up_to_the_match_with_each_condition():
+    decision = decide(client="kiosk-client-id", organization="org_zzz")
+    assert [(item["name"], item["matched"]) for item in decision["trace"]] == [
+        ("high-risk logins", False), ("trusted organizations", False), ("shared kiosks", True)]
+    assert decision["trace"][1]["conditions"] == [{"condition": "organizations", "wanted": ["acme-partners", "org_abc123"],
+                                                   "has": "org_zzz", "holds": False}]
+
+
+def test_inherited_lifetimes_are_clipped_and_say_by_what():
+    effects = decide(client="kiosk-client-id")["effects"]
+    assert (effects["session_lifetime"]["minutes"], effects["session_lifetime"]["clipped_by"]) == (
+        1440, "ephemeral_session_lifetime")
+    assert (effects["idle_session_lifetime"]["minutes"], effects["idle_session_lifetime"]["clipped_by"]) == (
+        480, "idle_ephemeral_session_lifetime")
+    assert decide(client="kiosk-client-id")["action"] == {"cookie_mode": "non-persistent", "session_lifetime": 1440,
+                                                          "idle_session_lifetime": 480}
+
+
+def test_conditions_on_missing_fields_are_false():
+    no_country = validate_policy(TENANT, [{"name": "abroad", "match": {"not_countries": ["DE"]}, "session_lifetime": "1d"}],
+                                 DEFAULT)[0]
+    assert ev.evaluate(no_country, {})["rule"] == "default"
+    assert ev.evaluate(no_country, {"country": "FR"})["rule"] == "abroad"
+    assert ev.evaluate(no_country, {"country": "DE"})["rule"] == "default"
+
+
+def test_app_metadata_compares_like_triple_equals():
+    policy = validate_policy(TENANT, [{"name": "vip", "match": {"app_metadata": {"level": 3, "vip": True}}}], DEFAULT)[0]
+    assert ev.evaluate(policy, {"app_metadata": {"level": 3.0, "vip": True}})["rule"] == "vip"
+    assert ev.evaluate(policy, {"app_metadata": {"level": 3, "vip": 1}})["rule"] == "default"
+    assert ev.evaluate(policy, {"app_metadata": {"level": "3", "vip": True}})["rule"] == "default"
+
+
+@pytest.mark.parametrize("login, expected", [
+    ({"country": "UK"}, "login.country: must be an ISO 3166-1 alpha-2 country code such as DE, US or GB; got \"UK\" "
+                        "(did you mean GB?)"),
+    ({"tenant": "x"}, "login.tenant: is not a known key (expected one of: organization, client, client_name, "),
+    ({"mfa": "yes"}, "login.mfa: must be true or false; got a string"),
+    ({"risk_confidence": "huge"}, "login.risk_confidence: must be one of low, medium, high, neutral; got \"huge\""),
+    ({"organization": {"slug": "x"}}, "login.organization: must be an organization id or name, or a mapping"),
+    ({"app_metadata": {"n": 2 ** 60}}, "login.app_metadata.n: must be within +/-9007199254740991"),
+])
+def test_bad_logins_name_their_path(login, expected):
+    parsed, errors = ev.parse_login(login, ["login"])
+    assert parsed is None
+    assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
+def test_login_is_normalized():
+    parsed, errors = ev.parse_login({"country": "fr", "roles": "admin", "client": None}, ["login"])
+    assert errors == [] and parsed == {"country": "FR", "roles": ["admin"]}
+
+
+@pytest.mark.parametrize("text, millis", [
+    ("1970-01-01T00:00:00Z", 0),
+    ("2024-03-01T10:00:00.123Z", 1709287200123),
+    ("2024-03-01T12:00:00+02:00", 1709287200000),
+    ("2024-03-01T04:30:00-05:30", 1709287200000),
+])
+def test_instants(text, millis):
+    assert ev.instant(text) == millis
+    assert ev.instant(ev.format_instant(millis)) == millis
+
+
+@pytest.mark.parametrize("text", ["2024-03-01", "2024-03-01T10:00:00", "2024-02-30T10:00:00Z", "yesterday", 5])
+def test_bad_instants(text):
+    with pytest.raises(ev.Invalid, match="must be a date and time with its zone"):
+        ev.instant(text)
+
+
+def test_explain_lines():
+    cases, errors = ex.parse_cases([{"name": "kiosk", "login": {"client": "kiosk-client-id"},
+                                     "session_created_at": "2024-03-01T10:00:00Z",
+                                     "login_at": "2024-03-05T09:00:00Z"}], ex.LOGINS_PATH)
+    assert errors == []
+    answer = ex.explain(POLICY, cases)[0]
+    assert answer["lines"] == [
+        "kiosk: rule \"shared kiosks\" (session_policy_rules[2])",
+        "  session_policy_rules[0] \"high-risk logins\" does not match",
+        "    risk_confidence [\"low\"]: does not hold (the login has no risk_confidence)",
+        "  session_policy_rules[1] \"trusted organizations\" does not match",
+        "    organizations [\"acme-partners\", \"org_abc123\"]: does not hold (the login has no organization)",
+        "  session_policy_rules[2] \"shared kiosks\" matches",
+        "    clients [\"kiosk-client-id\"]: holds (the login's client is \"kiosk-client-id\")",
+        "  cookie_mode: non-persistent (the rule)",
+        "  session_lifetime: 1d, session_policy_default's 7d clipped by session_policy_tenant.ephemeral_session_lifetime; "
+        "expires at 2024-03-02T10:00:00Z (session created 2024-03-01T10:00:00Z)",
+        "  idle_session_lifetime: 8h, session_policy_default's 1d clipped by "
+        "session_policy_tenant.idle_ephemeral_session_lifetime; expires at 2024-03-05T17:00:00Z (login "
+        "2024-03-05T09:00:00Z)",
+    ]
+    assert answer["clipped_by"] == {"session_lifetime": "session_policy_tenant.ephemeral_session_lifetime",
+                                    "idle_session_lifetime": "session_policy_tenant.idle_ephemeral_session_lifetime"}
+
+
+def test_explain_names_the_tenant_setting_when_the_action_sets_nothing():
+    policy = validate_policy(TENANT, [], {})[0]
+    cases = ex.parse_cases([{"name": "any", "login": {}}], ex.LOGINS_PATH)[0]
+    lines = ex.explain(policy, cases)[0]["lines"]
+    assert lines[-3:] == ["  cookie_mode: persistent (session_policy_tenant.cookie_mode)",
+                          "  session_lifetime: 30d, session_policy_tenant.session_lifetime (the Action does not set it)",
+                          "  idle_session_lifetime: 3d, session_policy_tenant.idle_session_lifetime (the Action does not "
+                          "set it)"]
+
+
+def expectations(*cases):
+    parsed, errors = ex.parse_cases(list(cases), ex.EXPECTATIONS_PATH, with_expect=True)
+    assert errors == []
+    return parsed
+
+
+def test_expectations_that_hold():
+    passed, failures = ex.check_expectations(POLICY, expectations(
+        {"name": "kiosk", "login": {"client": "kiosk-client-id"},
+         "expect": {"rule": "shared kiosks", "session_lifetime": "1d", "idle_session_lifetime": "8h",
+                    "cookie_mode": "non-persistent"}},
+        {"name": "anyone", "login": {}, "expect": {"rule": "default", "session_lifetime": 168}}), "t1")
+    assert failures == []
+    assert passed == [{"name": "kiosk", "rule": "shared kiosks"}, {"name": "anyone", "rule": "default"}]
+
+
+def test_a_failed_expectation_names_tenant_case_expected_and_actual():
+    passed, failures = ex.check_expectations(POLICY, expectations(
+        {"name": "ok", "login": {}, "expect": {"rule": "default"}},
+        {"name": "kiosk", "login": {"client": "kiosk-client-id"},
+         "expect": {"rule": "trusted organizations", "idle_session_lifetime": "1d"}}), "acme-prod")
+    assert failures == [
+        "acme-prod: session_policy_expectations[1] \"kiosk\": rule: expected \"trusted organizations\", got \"shared "
+        "kiosks\"; idle_session_lifetime: expected 1d, got 8h, session_policy_default's 1d clipped by "
+        "session_policy_tenant.idle_ephemeral_session_lifetime"]
+
+
+def test_bad_expectations_name_their_path():
+    parsed, errors = ex.parse_cases([
+        {"name": "a", "login": {"country": "DE"},
+         "expect": {"session_lifetime": "1 week", "cookie_mode": "temp", "rules": "x"}},
+        {"name": "", "login": {}},
+        "kiosk",
+    ], ex.EXPECTATIONS_PATH, with_expect=True)
+    assert errors == [
+        "session_policy_expectations[0].expect.session_lifetime: has unknown unit 'week' (use m, h, d or w); got "
+        "'1 week'",
+        "session_policy_expectations[0].expect.cookie_mode: must be one of persistent, non-persistent; got \"temp\"",
+        "session_policy_expectations[0].expect.rules: is not a known key (expected one of: rule, session_lifetime, "
+        "idle_session_lifetime, cookie_mode)",
+        "session_policy_expectations[1].name: must be a non-empty string; got a string",
+        "session_policy_expectations[1].expect: is required",
+        "session_policy_expectations[2]: must be a mapping with name, login, session_created_at, login_at, expect; "
+        "got a string",
+    ]
+
+
+def test_filters():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.sessionguard.auth0.plugins.filter.session_policy import FilterModule
+
+    filters = FilterModule().filters()
+    answers = filters["explain_session_policy"](POLICY, [{"name": "k", "login": {"client": "kiosk-client-id"}}])
+    assert [answer["rule"] for answer in answers] == ["shared kiosks"]
+    with pytest.raises(AnsibleFilterError, match=r"(?s)The logins to explain are invalid \(1 error\):\n"
+                                                 r"session_policy_logins\[0\].login.mfa: must be true or false"):
+        filters["explain_session_policy"](POLICY, [{"name": "k", "login": {"mfa": "no"}}])
+    check = filters["check_session_policy_expectations"]
+    assert check(POLICY, [{"name": "k", "login": {}, "expect": {"rule": "default"}}], "t1") == [
+        {"name": "k", "rule": "default"}]
+    with pytest.raises(AnsibleFilterError) as raised:
+        check(POLICY, [{"name": "k", "login": {}, "expect": {"rule": "shared kiosks"}}], "t1")
+    assert str(raised.value).splitlines() == [
+        "The session policy does not meet its expectations; nothing was sent to any tenant (1 error):",
+        "t1: session_policy_expectations[0] \"k\": rule: expected \"shared kiosks\", got \"default\""]
+    with pytest.raises(AnsibleFilterError, match="expects the output of validate_session_policy"):
+        filters["explain_session_policy"]({"rules": []}, [])

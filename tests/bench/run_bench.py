@@ -65,11 +65,11 @@ NOOP_MAX_REQUESTS = 4
 APPLY_MAX_REQUESTS = 9
 # CPU-s per tenant of the whole process tree, no-op converge and drift scan, action plugin path: the
 # issue's target, checked by a full run. --quick (CI) checks only a ceiling loose enough for a
-# shared, noisy runner: with 10 tenants the controller's start (2 to 3 CPU-s) adds about 0.25 per
-# tenant, so the action path measures about 0.55 and the module path about 0.95.
+# shared, noisy runner: with 10 tenants the controller's start (2 to 3 CPU-s) weighs on each tenant;
+# the action path measured 0.65 to 0.67 per tenant at load 20 on 2 CPUs (2026-12-04).
 NOOP_MAX_CPU_PER_TENANT = 0.20
 QUICK_TENANTS = 10
-QUICK_MAX_CPU_PER_TENANT = 0.8
+QUICK_MAX_CPU_PER_TENANT = 1.0
 EXECUTIONS = {"action": False, "module": True}
 
 _ID = re.compile(r"/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")

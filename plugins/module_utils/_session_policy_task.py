@@ -34,7 +34,7 @@ ARGUMENT_SPEC = dict(
     action_on_self_service=dict(type="str", choices=["fail", "skip"], default="fail"),
 )
 
-RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "skipped", "left_in",
+RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "left_in",
                "replaced")
 
 
@@ -65,6 +65,8 @@ def run_task(client, params, desired, check_mode, show_code=False):
                             params["display_name"], params["position"], params["build_timeout"], check_mode,
                             plan=params["plan"], action_on_self_service=params["action_on_self_service"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
+    # Not "skipped": Ansible reads a true "skipped" in any task result as "the task was skipped".
+    result["skipped_parts"] = outcome["skipped"]
     diff = [outcome["diff"]]
     if outcome["code_diff"]:
         prepared = readable_code_diff(outcome["code_diff"])

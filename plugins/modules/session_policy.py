@@ -53,7 +53,7 @@ options:
         (C(setCookieMode) also Early Access), so on another plan the Action would change no session.
       - V(fail) enforces the tenant settings, then fails the task with a message saying so; the
         tenant is never reported V(compliant).
-      - V(skip) enforces the tenant settings only, with a warning, and lists the parts left out in RV(skipped).
+      - V(skip) enforces the tenant settings only, with a warning, and lists the parts left out in RV(skipped_parts).
     type: str
     choices: [fail, skip]
     default: fail
@@ -145,7 +145,7 @@ action:
   description: The Action after the run, as M(sessionguard.auth0.action) returns it (id, name, status, deployed_version, all_changes_deployed).
   returned: when O(code) is set
   type: dict
-skipped:
+skipped_parts:
   description: The parts left out because O(plan=self_service) and O(action_on_self_service=skip).
   returned: always
   type: list

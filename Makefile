@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 # Scripts (demo, reliability, bench) import the collection, the test harness and the emulator as pytest.ini does.
 SCRIPT_PATH := PYTHONPATH=$(CURDIR)/build:$(CURDIR)/tests/support:$(CURDIR)/tests/emulator:$(CURDIR)/tests/reliability
 
-.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
+.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat compat-find release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
 
 venv: $(BIN)/.installed
 
@@ -70,21 +70,19 @@ lint: venv $(COLLECTION_LINK)
 docs-lint: venv $(COLLECTION_LINK)
 	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
 
-# The oldest and newest ansible-core the collection supports, each on a Python it supports:
-# the module and role integration tests run again under each.
-COMPAT := 3.10:2.17.14 3.13:2.21.5
+# The oldest and newest ansible-core the collection supports, each with the Pythons it supports as a
+# controller (ansible-core's support matrix), the preferred first: the module and role integration tests
+# run again under each, on the first of its Pythons found on PATH, in pyenv or among uv's. A leg with
+# none is skipped and says why; COMPAT_STRICT=1 (.ci/run) insists on the first, 3.10 and 3.13.
+COMPAT := 2.17.14:3.10,3.11,3.12 2.21.5:3.13,3.12
+COMPAT_STRICT ?= 0
 COMPAT_TESTS := tests/integration/test_tenant_session.py tests/integration/test_session_policy_role.py
 compat: $(COLLECTION_LINK)
-	set -e; for pair in $(COMPAT); do \
-	  py=$${pair%%:*}; core=$${pair##*:}; dir=build/compat-$$core; \
-	  interpreter=$$(ls $$HOME/.pyenv/versions/$$py*/bin/python$$py /usr/bin/python$$py 2>/dev/null | head -1); \
-	  if [ -z "$$interpreter" ]; then echo "compat: no Python $$py on this machine"; exit 1; fi; \
-	  [ -x $$dir/bin/python ] || $$interpreter -m venv $$dir; \
-	  $$dir/bin/pip install -q ansible-core==$$core \
-	      $$(grep -E '^(requests|voluptuous|pytest|pytest-xdist|trustme)==' tests/requirements-test.txt); \
-	  echo "== ansible-core $$core on Python $$py"; \
-	  $$dir/bin/python -m pytest $(COMPAT_TESTS) -q -n $(PYTEST_WORKERS); \
-	done
+	COMPAT="$(COMPAT)" COMPAT_STRICT=$(COMPAT_STRICT) PYTEST_WORKERS=$(PYTEST_WORKERS) bash tests/compat/run_compat.sh $(COMPAT_TESTS)
+
+# Which Python each compat leg would use, without running it.
+compat-find:
+	COMPAT="$(COMPAT)" COMPAT_STRICT=$(COMPAT_STRICT) bash tests/compat/run_compat.sh --find-only
 
 # Faults, load and concurrency across 20 emulated tenants; writes docs/reliability.md.
 reliability: venv $(COLLECTION_LINK)

@@ -23,8 +23,8 @@ _INPUT_KEYS = ("tenant", "rules", "default", "plan")
 
 
 def _invalid(what, errors):
-    return AnsibleFilterError("%s (%d error%s):\n%s" % (what, len(errors), "" if len(errors) == 1 else "s",
-                                                          "\n".join(errors)))
+    count = "%d error%s" % (len(errors), "" if len(errors) == 1 else "s")
+    return AnsibleFilterError("%s (%s):\n%s" % (what, count, "\n".join(errors)))
 
 
 def _normalized(normalized, name, keys=("rules", "default")):

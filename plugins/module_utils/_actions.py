@@ -95,6 +95,12 @@ def build_errors(client, action):
     return seen or ["the build failed and Auth0 gave no reason"]
 
 
+def version_ref(action):
+    """``{id, number}`` of the action's deployed version, or None: what a rollback redeploys."""
+    version = (action or {}).get("deployed_version") or {}
+    return dict(id=version.get("id"), number=version.get("number")) if version.get("id") else None
+
+
 def as_result(action):
     """The result form of an action; never holds a secret value (the API never returns one)."""
     action = action or {}
@@ -371,15 +377,17 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
     """Make the action called ``name`` match, build and deploy it (or delete it with ``state='absent'``).
 
     ``secrets`` is a list of ``{name, value}``, or None to leave the action's secrets alone.
-    Returns ``dict(changed, operations, action, changed_fields, diff, code_diff, build_errors, errors)``:
+    Returns ``dict(changed, operations, action, changed_fields, diff, code_diff, build_errors, errors, versions)``:
     ``operations`` lists what was (check mode: would be) done, in order, from ``create``, ``update``,
     ``deploy``, ``delete``; ``action`` is ``dict(id, name, status, deployed_version, all_changes_deployed)``
     (None values when there is no action); ``diff`` is ``dict(before, after)`` of the changed fields
     other than code; ``code_diff`` a unified diff of the code.  A non-empty ``errors`` means the task
-    failed; ``changed`` then says whether anything was written before the failure.
+    failed; ``changed`` then says whether anything was written before the failure. ``versions`` is
+    ``dict(before, after)``, each :func:`version_ref` of the deployed version (after: once deployed).
     """
     outcome = dict(changed=False, operations=[], action=as_result(None), changed_fields=[],
-                   diff=dict(before={}, after={}), code_diff="", build_errors=[], errors=[])
+                   diff=dict(before={}, after={}), code_diff="", build_errors=[], errors=[],
+                   versions=dict(before=None, after=None))
     done = []
     desired = dict(name=name, trigger=trigger, trigger_version=trigger_version, code=code, runtime=runtime,
                    dependencies=dependencies, secrets=secrets, update_secrets=update_secrets,
@@ -393,6 +401,7 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
         return outcome
     try:
         current = find_action(client, name, trigger)
+        outcome["versions"] = dict(before=version_ref(current), after=version_ref(current))
         if state == "absent":
             return _ensure_absent(client, name, current, force, check_mode, outcome, done)
         plan = plan_action(desired, current)
@@ -429,6 +438,7 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
                 outcome["errors"] = [foreign]
                 return outcome
             action = deploy_action(client, action, sleep=sleep, clock=clock)
+            outcome["versions"]["after"] = version_ref(action)
             done.append("deploy")
             outcome["action"] = as_result(action)
         return outcome

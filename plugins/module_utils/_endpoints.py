@@ -34,6 +34,10 @@ def versions_path(action_id):
     return action_path(action_id) + "/versions"
 
 
+def version_path(action_id, version_id):
+    return "%s/%s" % (versions_path(action_id), quote(str(version_id), safe=""))
+
+
 def bindings_path(trigger):
     return "/api/v2/actions/triggers/%s/bindings" % quote(trigger, safe="")
 

@@ -22,7 +22,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
-    apply_to, check_idle_within_absolute, read_settings, shown, write_settings)
+    NOT_SET, apply_to, check_idle_within_absolute, read_settings, shown, write_settings)
 
 TRIGGER = "post-login"
 # api.session.setExpiresAt/setIdleExpiresAt/setCookieMode and event.session.created_at are Enterprise
@@ -70,6 +70,15 @@ def _settings_differences(outcome):
             for field in outcome["changed_fields"]]
 
 
+def _replaced_settings(settings):
+    """The written fields' values before the run (None: not set) and as the tenant stored them, in human form."""
+    stored = settings["settings"] or {}
+    before = dict((field, None if value == NOT_SET else value) for field, value in settings["diff"]["before"].items())
+    after = dict((field, (stored.get(field) or {}).get("human") if field != "cookie_mode" else stored.get(field))
+                 for field in settings["changed_fields"])
+    return dict(before=before, after=after)
+
+
 def _action_differences(outcome, name):
     operations = outcome["operations"]
     if "create" in operations:
@@ -100,19 +109,30 @@ def _binding_differences(before, after):
     return []
 
 
+def _replaced_settings(settings):
+    """The written fields' values before the run (None: not set) and as the tenant stored them, in human form."""
+    stored = settings["settings"] or {}
+    before = dict((field, None if value == NOT_SET else value) for field, value in settings["diff"]["before"].items())
+    after = dict((field, (stored.get(field) or {}).get("human") if field != "cookie_mode" else stored.get(field))
+                 for field in settings["changed_fields"])
+    return dict(before=before, after=after)
+
+
 def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
                   check_mode, sleep=time.sleep, clock=time.monotonic, plan="enterprise", action_on_self_service="fail"):
     """Enforce settings, Action and binding; return one outcome with every difference.
 
     Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, skipped, warnings,
-    left_in)``; ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode); ``left_in``
+    left_in, replaced)``; ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode); ``left_in``
     says in a few words what state the tenant was left in. On a self_service ``plan`` the Action part is
     refused (an error, so the status is ``failed``) or, with ``action_on_self_service='skip'``, left out and
-    named in ``skipped``.
+    named in ``skipped``. ``replaced`` is what a rollback restores: ``settings`` (``before``/``after`` of the
+    written fields) and ``action`` (``id``, ``name``, ``before``/``after`` deployed version refs), each only
+    when written.
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
                    diff=dict(before={}, after={}), code_diff="", errors=[], skipped=[], warnings=[], held_back={},
-                   left_in="")
+                   left_in="", replaced={})
     if code is not None and plan == SELF_SERVICE_PLAN and action_on_self_service == "skip":
         # The user chose settings only: there is no Action to wait for.
         code = None
@@ -145,11 +165,17 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     outcome["action"] = action["action"]
     outcome["changed"] = outcome["changed"] or action["changed"]
     outcome["operations"].extend("%s action" % operation for operation in action["operations"])
+    if not check_mode and "deploy" in action["operations"]:
+        outcome["replaced"]["action"] = dict(id=action["action"].get("id"), name=action_name,
+                                             before=action["versions"]["before"], after=action["versions"]["after"])
     outcome["differences"].extend(_action_differences(action, action_name))
     if action["code_diff"]:
         outcome["diff"]["before"]["action"] = action["diff"]["before"]
         outcome["diff"]["after"]["action"] = action["diff"]["after"]
         outcome["code_diff"] = action["code_diff"]
+    if not check_mode and "deploy" in action["operations"]:
+        outcome["replaced"]["action"] = dict(id=action["action"].get("id"), name=action_name,
+                                             before=action["versions"]["before"], after=action["versions"]["after"])
     if action["errors"]:
         outcome["errors"].extend("action: %s" % error for error in action["errors"])
         return _finish(outcome, check_mode)
@@ -173,6 +199,11 @@ def _settings_step(outcome, client, desired, current, check_mode):
         outcome["operations"].append("update settings")
         for side in ("before", "after"):
             outcome["diff"][side].setdefault("settings", {}).update(settings["diff"][side])
+        if not check_mode:
+            replaced = _replaced_settings(settings)
+            record = outcome["replaced"].setdefault("settings", dict(before={}, after={}))
+            for side in ("before", "after"):
+                record[side].update(replaced[side])
     outcome["errors"].extend("tenant settings: %s" % error for error in settings["errors"])
     return not settings["errors"]
 

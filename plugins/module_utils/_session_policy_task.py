@@ -33,7 +33,8 @@ ARGUMENT_SPEC = dict(
     action_on_self_service=dict(type="str", choices=["fail", "skip"], default="fail"),
 )
 
-RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "skipped", "left_in")
+RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "skipped", "left_in",
+               "replaced")
 
 
 def check_options(params):

@@ -162,6 +162,18 @@ operations:
   type: list
   elements: str
   sample: ["update settings", "update action", "deploy action", "bind action"]
+replaced:
+  description:
+    - What the run replaced, for the C(sessionguard.auth0.rollback_session_policy) playbook to restore. Empty in check mode
+      and when nothing was written.
+    - C(settings) holds C(before) and C(after) of each written setting, in human form; C(action) holds the Action's
+      C(id) and C(name), and C(before) and C(after), the deployed versions' C(id) and C(number) (C(before) is null
+      when the run created the Action).
+  returned: always
+  type: dict
+  sample: {"settings": {"before": {"idle_session_lifetime": "3d"}, "after": {"idle_session_lifetime": "1d"}},
+           "action": {"id": "2b4c...", "name": "sessionguard-session-policy",
+                      "before": {"id": "8f0e...", "number": 3}, "after": {"id": "c41a...", "number": 4}}}
 """
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module

@@ -16,7 +16,7 @@ description:
     C(GET /api/v2/tenants/settings), for audits, drift reports and migrations.
   - Lifetimes are returned in whole minutes and in human form.
   - A tenant may never have set some lifetimes (Auth0 then leaves them out of its answer, seen on
-    real tenants for the two non-persistent ones); those are left out of O(settings) and O(policy)
+    real tenants for the two non-persistent ones); those are left out of RV(settings) and RV(policy)
     rather than returned empty, so the exported policy never holds an empty value.
 author:
   - sessionguard maintainers (@sessionguard)

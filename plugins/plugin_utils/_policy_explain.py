@@ -74,8 +74,8 @@ def parse_cases(cases, path, with_expect=False):
     for index, case in enumerate(cases):
         prefix = [path, index]
         if not isinstance(case, dict):
-            errors.append("%s: must be a mapping with %s; got %s" % (path_text(prefix), ", ".join(allowed),
-                                                                    type_name(case)))
+            errors.append("%s: must be a mapping with %s; got %s"
+                          % (path_text(prefix), ", ".join(allowed), type_name(case)))
             continue
         errors.extend("%s: is not a known key (expected one of: %s)" % (path_text(prefix + [key]), ", ".join(allowed))
                       for key in case if key not in allowed)
@@ -109,6 +109,15 @@ def _condition_line(item):
                                has)
 
 
+# What Auth0 leaves undocumented about each unconfirmed cap (facts file, "Post-Login Action session API").
+_UNDOCUMENTED_CAP = {
+    "idle_session_lifetime": "the idle lifetime of a persistent session (only the maximum absolute lifetime is "
+                             "documented)",
+    "ephemeral_session_lifetime": "a non-persistent session",
+    "idle_ephemeral_session_lifetime": "a non-persistent session",
+}
+
+
 def lifetime_text(entry):
     """``1d, session_policy_default's 7d clipped by session_policy_tenant.ephemeral_session_lifetime``."""
     if entry["minutes"] is None:
@@ -118,10 +127,14 @@ def lifetime_text(entry):
         return "%s, %s.%s (the Action does not set it)" % (value, TENANT_PATH, entry["cap_field"])
     source = "the rule" if entry["source"] == FROM_RULE else DEFAULT_PATH
     if entry["clipped_by"]:
-        return "%s, %s's %s clipped by %s.%s" % (value, source, format_minutes(entry["requested"]), TENANT_PATH,
-                                               entry["clipped_by"])
-    return "%s from %s, within %s.%s (%s)" % (value, source, TENANT_PATH, entry["cap_field"],
-                                             format_minutes(entry["cap"]) if entry["cap"] is not None else "not set")
+        return "%s, %s's %s clipped by %s.%s" % (
+            value, source, format_minutes(entry["requested"]), TENANT_PATH, entry["clipped_by"])
+    cap = format_minutes(entry["cap"]) if entry["cap"] is not None else "not set"
+    if not entry["cap_confirmed"] and (entry["cap"] is None or entry["requested"] > entry["cap"]):
+        # Validation accepts it (see _policy_effects.CAP_CONFIRMED): the reader is told what may happen.
+        return "%s from %s; %s.%s (%s) may cap it: Auth0 does not document which setting caps %s (unconfirmed)" % (
+            value, source, TENANT_PATH, entry["cap_field"], cap, _UNDOCUMENTED_CAP[entry["cap_field"]])
+    return "%s from %s, within %s.%s (%s)" % (value, source, TENANT_PATH, entry["cap_field"], cap)
 
 
 def _mode_text(mode):
@@ -136,11 +149,11 @@ def explain_case(normalized, case):
     effects = decision["effects"]
     created, now = case.get("session_created_at"), case.get("login_at")
     expires, idle = expiry_instants(decision, created, now)
-    where = "%s[%d]" % (RULES_PATH, decision["index"]) if decision["index"] is not None else DEFAULT_PATH
+    where = DEFAULT_PATH if decision["index"] is None else "%s[%s]" % (RULES_PATH, decision["index"])
     lines = ["%s: rule %s (%s)" % (case["name"], shown(decision["rule"]), where)]
     for rule in decision["trace"]:
-        lines.append("  %s[%d] %s %s" % (RULES_PATH, rule["index"], shown(rule["name"]),
-                                        "matches" if rule["matched"] else "does not match"))
+        verdict = "matches" if rule["matched"] else "does not match"
+        lines.append("  %s[%d] %s %s" % (RULES_PATH, rule["index"], shown(rule["name"]), verdict))
         lines.extend("    " + _condition_line(item) for item in rule["conditions"])
     lines.append("  cookie_mode: %s" % _mode_text(effects["cookie_mode"]))
     for field, at, start, what in (("session_lifetime", expires, created, "session created"),
@@ -184,8 +197,8 @@ def check_expectations(normalized, cases, tenant):
     for index, case in enumerate(cases):
         rule, found = _mismatches(normalized, case)
         if found:
-            failures.append("%s: %s[%d] %s: %s" % (tenant, EXPECTATIONS_PATH, index, shown(case["name"]),
-                                                  "; ".join(found)))
+            failures.append("%s: %s[%d] %s: %s"
+                            % (tenant, EXPECTATIONS_PATH, index, shown(case["name"]), "; ".join(found)))
         else:
             passed.append(dict(name=case["name"], rule=rule))
     return passed, one_line(failures)

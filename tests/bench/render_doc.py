@@ -246,6 +246,54 @@ BEFORE_ROWS = [("noop", 50, 16.1, 0.58, 1529, 9.80), ("noop", 100, 30.8, 0.56, 1
                ("check", 200, 60.9, 0.57, 1617, 45.83)]
 
 
+def _noise_note(results, extra):
+    """How far the same per-tenant CPU figure moved between runs of this page (the machine was shared)."""
+    found = {}
+    for unused, data in [("main", results)] + list(extra):
+        if data["meta"]["build_seconds"] >= 20:
+            continue
+        for run in _runs(data, "ansible", execution=None):
+            if run["phase"] in ("noop", "check") and not run.get("env"):
+                found.setdefault(run.get("execution", "action"), []).append(run)
+    parts = []
+    for execution in ("action", "module"):
+        runs = found.get(execution)
+        if not runs or len(runs) < 2:
+            continue
+        values = [_per(r, "cpu_s") for r in runs]
+        loads = [r["loadavg_before"][0] for r in runs]
+        parts.append("on the %s path %d runs (no-op and scan, every forks setting and fleet size) measured %s to %s "
+                     "CPU-s per tenant (%.0f%% apart) at load averages %s to %s" % (
+                         EXECUTION_NAMES[execution], len(runs), _fmt(min(values)), _fmt(max(values)),
+                         100.0 * (max(values) - min(values)) / min(values), _fmt(min(loads), 1),
+                         _fmt(max(loads), 1)))
+    if not parts:
+        return ""
+    return ("**Noise.** Other engineers' test runs shared this 2-CPU machine, so CPU time per tenant moves with "
+            "the load (cache and scheduler contention count as CPU time too): %s. Compare rows of similar load; "
+            "the per-tenant figures are the spread, not a single number." % "; ".join(parts))
+
+
+def _variant_notes(results, extra):
+    """Each labelled variant's no-op and scan CPU per tenant against the main run's action path, same forks."""
+    lines = []
+    for unused, data in extra:
+        label = data["meta"].get("label")
+        if not label:
+            continue
+        pairs = []
+        for phase in ("noop", "check"):
+            for run in _runs(data, "ansible", phase):
+                base = [r for r in _runs(results, "ansible", phase) if r["forks"] == run["forks"]]
+                if base:
+                    pairs.append("%s %s vs %s CPU-s per tenant (load %s vs %s)" % (
+                        PHASE_NAMES[phase], _fmt(_per(run, "cpu_s")), _fmt(_per(base[0], "cpu_s")),
+                        _fmt(run["loadavg_before"][0], 1), _fmt(base[0]["loadavg_before"][0], 1)))
+        if pairs:
+            lines.append("%s, against this page's role at the same forks: %s." % (label, "; ".join(pairs)))
+    return lines
+
+
 def _before_rows():
     lines = ["| run | tenants | wall s | CPU-s / tenant | peak memory MB (tree) | load before |",
              "|---|--:|--:|--:|--:|--:|"]
@@ -323,6 +371,8 @@ def _command(path, meta):
         parts.append("--phases %s" % ",".join(meta["phases"]))
     if meta.get("executions") and meta["executions"] != ["action", "module"]:
         parts.append("--execution %s" % ",".join(meta["executions"]))
+    if meta.get("label"):
+        parts.append("--label '%s'" % meta["label"])
     parts += ["--ansible-env %s" % e for e in meta.get("extra_env") or []]
     if not meta["deploy_cli_tenants"]:
         parts.append("--skip-deploy-cli")
@@ -369,14 +419,15 @@ def _pipelining(results, extra):
 def _tuned(extra):
     lines = []
     for path, data in extra:
-        for run in _runs(data, "ansible"):
+        for run in _runs(data, "ansible", execution=None):
             if run.get("env"):
-                lines.append("| %s | forks %d | %s | %d | %s | %s | %s |" % (
-                    " ".join("%s=%s" % kv for kv in sorted(run["env"].items())), run["forks"],
+                lines.append("| %s | forks %d, %s | %s | %d | %s | %s | %s |" % (
+                    data["meta"].get("label") or " ".join("%s=%s" % kv for kv in sorted(run["env"].items())),
+                    run["forks"], EXECUTION_NAMES[run.get("execution", "action")],
                     PHASE_NAMES[run["phase"]], run["tenants"], _fmt(run["wall_s"], 1), _fmt(_per(run, "cpu_s")),
                     _fmt(run["loadavg_before"][0])))
     if lines:
-        lines = ["| environment | setting | run | tenants | wall s | CPU-s / tenant | load before |",
+        lines = ["| variant | setting | run | tenants | wall s | CPU-s / tenant | load before |",
                  "|---|---|---|--:|--:|--:|--:|"] + lines
     return lines
 
@@ -435,7 +486,7 @@ def render_markdown(loaded):
         add(_command(path, data["meta"]))
     add("$BENCH --render-only %s   # re-render this page"
         % " ".join([main_path] + [p for p, unused in extra]))
-    add("make bench-quick   # CI: 5 tenants, asserts the request, write and token targets and a loose CPU ceiling")
+    add("make bench-quick   # CI: 10 tenants, asserts the request, write and token targets and a loose CPU ceiling")
     add("```")
     add("")
     add("## Results (%d tenants, %s ms latency)" % (meta["tenants"], _fmt(meta["latency_ms"], 0)))
@@ -556,6 +607,10 @@ def render_markdown(loaded):
         add("")
         out.extend(scaling)
         add("")
+        noise = _noise_note(results, extra)
+        if noise:
+            add(noise)
+            add("")
         add("Before the action plugin (module path, forks 50, the 2026-11-30 run of this page at commit 3bc694a; "
             "its results files were not kept):")
         add("")
@@ -579,6 +634,9 @@ def render_markdown(loaded):
         note = _profile_note(results, extra)
         if note:
             out.extend(note)
+            add("")
+        for line in _variant_notes(results, extra):
+            add(line)
             add("")
     add("## Guidance for large fleets")
     add("")

@@ -43,6 +43,9 @@ def _routes():
         ("DELETE", ACTION, None, None),
         ("POST", ACTION + "/deploy", None, "DeployActionResponseContent"),
         ("GET", ACTION + "/versions", None, "ListActionVersionsPaginatedResponseContent"),
+        ("GET", ACTION + "/versions/[^/]+", None, "GetActionVersionResponseContent"),
+        # VersionsClient.deploy sends its optional update_draft inside ``request``; the collection sends no body.
+        ("POST", ACTION + "/versions/[^/]+/deploy", None, "DeployActionVersionResponseContent"),
         ("GET", BINDINGS, None, "ListActionBindingsPaginatedResponseContent"),
         ("PATCH", BINDINGS, BindingsClient.update_many, "UpdateActionBindingsResponseContent"),
     ]
@@ -112,6 +115,16 @@ def check_request(method, path, body):
     return problems
 
 
+# Fields the emulator sends outside the SDK's models on purpose, each with the reason it is kept.
+KEPT_EXTRA = {
+    # The facts file ("Actions": a failed build's reasons come as errors [{id, msg, url}]; "read them from
+    # the action object and its versions where present"). The SDK models errors on versions only and no
+    # recording holds a failed build, so where real Auth0 puts them is unconfirmed: the emulator sends
+    # them on the failed draft, and the collection reads both places (_actions.build_errors).
+    ("GetActionResponseContent", "errors"),
+    ("Action", "errors"),  # the same failed draft in an actions list
+}
+
 RECORDINGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "auth0-recorded")
 _RECORDED_EXTRA = set()
 
@@ -147,7 +160,7 @@ def check_answer(method, path, status, answer):
     except pydantic.ValidationError as exc:
         return ["%s %s answer: %s" % (method, path, " ".join(str(exc).split())[:300])]
     return ["%s %s answer: %s" % (method, path, p) for p in unknown_fields(model, answer, "")
-            if _field(p) not in recorded_extra()]
+            if _field(p) not in recorded_extra() and _field(p) not in KEPT_EXTRA]
 
 
 def check_log(entries):

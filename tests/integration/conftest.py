@@ -3,9 +3,8 @@ import functools
 
 import pytest
 
+import sdk_oracle
 from harness import Emulator, ensure_collection_link, run_playbook
-
-import sdk_oracle  # noqa: E402  (tests/emulator, on the path once harness is imported)
 
 
 @pytest.fixture

@@ -22,8 +22,12 @@ CASES = {
     "action": {"name": "docs-check", "trigger": "post-login",
                "code": "exports.onExecutePostLogin = async (event, api) => {};\n"},
     "trigger_binding": {"trigger": "post-login", "action": "docs-check"},
-    "session_policy": {"tenant": {"session_lifetime": "7d"}, "action_name": "docs-check-policy",
+    # 8d: a setting to write, so that ``replaced`` has both its parts.
+    "session_policy": {"tenant": {"session_lifetime": "8d"}, "action_name": "docs-check-policy",
                        "code": "exports.onExecutePostLogin = async (event, api) => {};\n"},
+    # After tenant_session left idle_session_lifetime at 1d: restores it to 3d.
+    "session_policy_rollback": {"replaced": {"settings": {"before": {"idle_session_lifetime": "3d"},
+                                                          "after": {"idle_session_lifetime": "1d"}}}},
 }
 
 PLAY = """

@@ -244,8 +244,8 @@ def test_shared_token_is_used_without_fetching_another(playbook, emulator):
         assert secret not in run.output
 
 
-def test_info_and_export_on_a_tenant_that_never_set_the_ephemeral_lifetimes_nor_the_cookie(playbook, emulator,
-                                                                                         tmp_path):
+def test_info_and_export_on_a_tenant_that_never_set_the_ephemeral_lifetimes_nor_the_cookie(
+        playbook, emulator, tmp_path):
     """Real tenants were recorded leaving these out of the GET (auth0-recorded TestAccTenant_EnableSSO, _Main)."""
     import yaml
 

@@ -23,7 +23,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, seed, settings
 from hypothesis import strategies as st
 
-import render_fixture  # noqa: F401  (makes ansible_collections.sessionguard.auth0 importable)
+# Imported for its side effect: it makes ansible_collections.sessionguard.auth0 importable.
+import render_fixture  # noqa: F401  # pylint: disable=unused-import
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import effective
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_evaluate import (
     evaluate, expiry_instants, instant, parse_login)
@@ -96,10 +97,12 @@ def policies(draw):
         rule = effects(draw(st.sampled_from([None, "persistent", "non-persistent", "non-persistent"])) or default_mode)
         rule.update(name="rule %d" % index, match=dict((name, draw(CONDITION_VALUES[name])) for name in names))
         rules.append(rule)
-    # Lifetimes in minutes: "<n>m" is the policy's own syntax for them.
-    as_text = lambda block: dict((key, "%dm" % value if key.endswith("lifetime") else value)  # noqa: E731
-                                 for key, value in block.items())
     return as_text(tenant), [as_text(rule) for rule in rules], as_text(default)
+
+
+def as_text(block):
+    """Lifetimes in minutes, in the policy's own syntax for them ("<n>m")."""
+    return dict((key, "%dm" % value if key.endswith("lifetime") else value) for key, value in block.items())
 
 
 def optional(strategy):

@@ -17,7 +17,8 @@ NOT_SHIPPED = ["tests", "tests/emulator", "tests/integration", "tests/unit", "te
 SHIPPED = ["plugins/modules/tenant_session.py", "plugins/filter/session_policy.py", "roles/session_policy/meta/argument_specs.yml",
            "playbooks/enforce_session_policy.yml", "meta/runtime.yml", "meta/execution-environment.yml",
            "requirements.txt", "bindep.txt", "playbooks/export_session_policy.yml", "docs/docsite/extra-docs.yml",
-           "docs/guides/connect-a-real-tenant.md", "CHANGELOG.rst", "changelogs/changelog.yaml", "README.md"]
+           "docs/guides/connect-a-real-tenant.md", "CHANGELOG.rst", "changelogs/changelog.yaml", "README.md",
+           "plugins/plugin_utils/session_policy_action.js", "playbooks/explain_session_policy.yml"]
 MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
                  if name.endswith(".py") and not name.startswith("_"))
 FILTERS = sorted(name[:-4] for name in os.listdir(os.path.join(ROOT, "plugins", "filter")) if name.endswith(".yml"))

@@ -15,7 +15,7 @@ KNOBS = {
     "build_seconds": None,     # None: the emulator-wide default
     "fail_builds": 0,          # the next N builds fail
     "scopes": None,            # scopes granted to new tokens; None: all
-    "deploy_register_seconds": 0,  # a bind this soon after a deploy meets "not deployed"
+    "unregistered_binds": 0,   # after a deploy, this many binds of the action meet "not deployed"
     "check_syntax": False,     # builds fail on a `node --check` error (real Auth0 built such code)
 }
 

@@ -93,6 +93,12 @@ def get_version(t, r, action_id, version_id):
     return 200, t.action_store.version(action_id, version_id)
 
 
+# Scope as for the draft deploy (facts file: create:actions deploys); unconfirmed for this route.
+@route("POST", r"/actions/actions/([^/]+)/versions/([^/]+)/deploy", "create:actions")
+def deploy_version(t, r, action_id, version_id):
+    return 200, t.action_store.deploy_version(action_id, version_id, r.body)
+
+
 @route("GET", r"/actions/triggers", "read:actions")
 def list_triggers(t, r):
     return 200, triggers_body()

@@ -123,10 +123,10 @@ def test_a_recorded_node18_actions_runtime_is_no_difference(runtime):
 
 def test_binding_on_recorded_answers_sends_what_the_terraform_provider_sent():
     log = recorded("TestAccTriggerActions")
-    bar = log[8]["response"]
+    second = log[8]["response"]
     api, transport = client([("GET", "/bindings$", log[19]), ("PATCH", "/bindings$", log[21]),
                              ("GET", "/bindings$", log[22])])
-    outcome = ensure_binding(api, "post-login", action=bar, display_name=bar["name"], sleep=lambda s: None)
+    outcome = ensure_binding(api, "post-login", action=second, display_name=second["name"], sleep=lambda s: None)
     assert outcome["errors"] == [] and outcome["operations"] == ["bind"] and outcome["writes"] == 1
     # The same body a real tool sent to a real tenant: every binding by action id, in order.
     assert transport.sent[1][3] == log[21]["request"]
@@ -138,7 +138,7 @@ def test_binding_on_recorded_answers_sends_what_the_terraform_provider_sent():
 
 def test_converged_binding_on_recorded_answers_is_one_read():
     log = recorded("TestAccTriggerActions")
-    foo = log[3]["response"]
+    first = log[3]["response"]
     api, transport = client([("GET", "/bindings$", log[22])])
-    outcome = ensure_binding(api, "post-login", action=foo, display_name=foo["name"], position="first")
+    outcome = ensure_binding(api, "post-login", action=first, display_name=first["name"], position="first")
     assert outcome["errors"] == [] and outcome["changed"] is False and [s[0] for s in transport.sent] == ["GET"]

@@ -1,0 +1,58 @@
+"""Redeploying an earlier Action version (a rollback): POST .../versions/{id}/deploy.
+
+The route, its optional ``update_draft`` and the answer's model are auth0-python's
+(``actions.versions.deploy``, DeployActionVersionResponseContent); no real exchange is recorded.
+"""
+import sdk_oracle
+
+CODE_A = "exports.onExecutePostLogin = async (event, api) => {}; // A"
+CODE_B = "exports.onExecutePostLogin = async (event, api) => {}; // B"
+
+
+def _two_versions(api):
+    api.t.set_faults(build_seconds=0)
+    a = api.create_action("rollback-me", code=CODE_A)
+    api.wait_built(a["id"])
+    v1 = api.post("/actions/actions/%s/deploy" % a["id"]).json()
+    api.patch("/actions/actions/" + a["id"], {"code": CODE_B})
+    api.wait_built(a["id"])
+    v2 = api.post("/actions/actions/%s/deploy" % a["id"]).json()
+    return a["id"], v1, v2
+
+
+def test_redeploy_makes_a_new_version_with_the_old_content_and_keeps_the_draft(api):
+    action_id, v1, v2 = _two_versions(api)
+    path = "/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"])
+    r = api.post(path)
+    assert r.status_code == 200
+    v3 = r.json()
+    if sdk_oracle.HAS_SDK:
+        assert sdk_oracle.check_answer("POST", "/api/v2" + path, 200, v3) == []
+        one = "/actions/actions/%s/versions/%s" % (action_id, v1["id"])
+        assert sdk_oracle.check_answer("GET", "/api/v2" + one, 200, api.get(one).json()) == []
+    assert (v3["number"], v3["deployed"], v3["code"]) == (3, True, CODE_A)
+    assert v3["id"] not in (v1["id"], v2["id"])
+    got = api.get("/actions/actions/" + action_id).json()
+    assert got["deployed_version"]["id"] == v3["id"] and got["code"] == CODE_B
+    assert got["all_changes_deployed"] is False
+    numbers = [v["number"] for v in api.get("/actions/actions/%s/versions" % action_id).json()["versions"]]
+    assert numbers == [3, 2, 1]
+
+
+def test_update_draft_takes_the_old_code(api):
+    action_id, v1 = _two_versions(api)[:2]
+    api.post("/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"]), {"update_draft": True})
+    got = api.get("/actions/actions/" + action_id).json()
+    assert got["code"] == CODE_A and got["all_changes_deployed"] is True
+
+
+def test_unknown_version_body_and_scope(api):
+    action_id, v1 = _two_versions(api)[:2]
+    r = api.post("/actions/actions/%s/versions/nope/deploy" % action_id)
+    assert r.status_code == 404
+    r = api.post("/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"]), {"force": True})
+    assert r.status_code == 400 and "force" in r.json()["message"]
+    api.t.set_scopes(["read:actions"])
+    api.login()  # scopes are fixed when the token is issued
+    r = api.post("/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"]))
+    assert r.status_code == 403

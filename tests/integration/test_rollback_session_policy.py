@@ -1,0 +1,139 @@
+"""Rolling back a rollout with the rollback_session_policy playbook, from the report of the run to undo."""
+import copy
+import json
+
+from harness import ACTION, PLAYBOOK, POLICY, inventory
+from test_session_policy_role import bound_names
+
+ROLLBACK = """
+- name: Roll back
+  ansible.builtin.import_playbook: sessionguard.auth0.rollback_session_policy
+"""
+
+# Policy B differs from A in one tenant setting and in one rule, so both the settings and the Action change.
+POLICY_B = copy.deepcopy(POLICY)
+POLICY_B["session_policy_tenant"]["idle_session_lifetime"] = "1d"
+POLICY_B["session_policy_rules"][0]["session_lifetime"] = "4h"
+
+
+def action(tenant):
+    return [a for a in tenant.actions() if a["name"] == ACTION][0]
+
+
+def deployed(tenant):
+    return action(tenant)["deployed_version"]
+
+
+def rollback_report(tmp_path):
+    found = json.loads((tmp_path / "session-policy-rollback.json").read_text())
+    return found, dict((t["tenant"], t["status"]) for t in found["tenants"])
+
+
+def apply_a_then_b(playbook, emu, tmp_path):
+    """Policy A, then B; returns A's settings and deployed version per tenant."""
+    assert playbook(PLAYBOOK, inventory=inventory(tmp_path, emu)).rc == 0
+    state_a = dict((t.name, (t.settings_minutes(), deployed(t))) for t in emu.tenants)
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, policy=POLICY_B))
+    assert run.rc == 0, run
+    for tenant in emu.tenants:
+        assert tenant.settings_minutes()["idle_session_lifetime"] == 1440
+        assert deployed(tenant)["number"] == 2
+        tenant.clear_requests()
+    return state_a
+
+
+def test_apply_a_apply_b_rollback_restores_a_then_rerun_writes_nothing(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    state_a = apply_a_then_b(playbook, emu, tmp_path)
+    recorded = json.loads((tmp_path / "session-policy-report.json").read_text())["tenants"][0]["replaced"]
+    assert recorded["settings"] == {"before": {"idle_session_lifetime": "3d"}, "after": {"idle_session_lifetime": "1d"}}
+    assert recorded["action"]["before"] == {"id": state_a["tenant1"][1]["id"], "number": 1}
+    assert recorded["action"]["after"]["number"] == 2
+    inv = inventory(tmp_path, emu)
+
+    check = playbook(ROLLBACK, inventory=inv, check=True, diff=True)
+    assert check.rc == 0, check
+    assert all(t.writes() == [] for t in emu.tenants)
+    found, statuses = rollback_report(tmp_path)
+    assert statuses == {"tenant1": "to_restore", "tenant2": "to_restore"} and found["check_mode"] is True
+    assert sorted((r["part"], r["field"]) for r in found["tenants"][0]["restores"]) == [
+        ("action", "deployed_version"), ("settings", "idle_session_lifetime")]
+    assert '"settings.idle_session_lifetime": "3d"' in check.output
+
+    run = playbook(ROLLBACK, inventory=inv)
+    assert run.rc == 0, run
+    assert rollback_report(tmp_path)[1] == {"tenant1": "restored", "tenant2": "restored"}
+    for tenant in emu.tenants:
+        settings_a, version_a = state_a[tenant.name]
+        assert tenant.settings_minutes() == settings_a
+        now = deployed(tenant)
+        # A redeploy is a new version (3) with version 1's code.
+        assert now["number"] == 3 and now["code"] == version_a["code"] and now["id"] != version_a["id"]
+        assert bound_names(tenant) == [ACTION]
+        assert [(w["method"], w["path"]) for w in tenant.writes()] == [
+            ("PATCH", "/api/v2/tenants/settings"),
+            ("POST", "/api/v2/actions/actions/%s/versions/%s/deploy" % (action(tenant)["id"], version_a["id"]))]
+        assert tenant.writes()[0]["body"] == {"idle_session_lifetime_in_minutes": 4320}
+        tenant.clear_requests()
+
+    again = playbook(ROLLBACK, inventory=inv)
+    assert again.rc == 0, again
+    assert rollback_report(tmp_path)[1] == {"tenant1": "already_restored", "tenant2": "already_restored"}
+    assert all(t.writes() == [] for t in emu.tenants)
+    assert all(r["result"].get("changed") is not True for r in again.results if r["task"].startswith("Restore"))
+
+
+def test_tenant_edited_since_the_report_is_reported_not_overwritten_unless_forced(playbook, emulator, tmp_path):
+    emu = emulator(3)
+    state_a = apply_a_then_b(playbook, emu, tmp_path)
+    edited = emu.tenant("tenant2")
+    edited.set_settings(idle_session_lifetime_minutes=600)
+    inv = inventory(tmp_path, emu)
+
+    run = playbook(ROLLBACK, inventory=inv, verbosity=3)
+    assert run.rc != 0
+    found, statuses = rollback_report(tmp_path)
+    assert statuses == {"tenant1": "restored", "tenant2": "changed_since_report", "tenant3": "restored"}
+    assert edited.writes() == [] and edited.settings_minutes()["idle_session_lifetime"] == 600
+    assert deployed(edited)["number"] == 2
+    failures = [(r["host"], r["result"]["msg"]) for r in run.results if r["status"] == "failed"]
+    assert failures == [("tenant2", "tenant2 was changed after the run to undo, so nothing was restored on it: "
+                                    'settings idle_session_lifetime is "10h", the run left "1d", the rollback would '
+                                    'restore "3d". Set session_policy_rollback_force=true to restore it anyway.')]
+    for tenant in emu.tenants:
+        for secret in [tenant.client_secret] + tenant.issued_tokens():
+            assert secret not in run.output
+            assert secret not in (tmp_path / "session-policy-rollback.json").read_text()
+
+    forced = playbook(ROLLBACK, inventory=inv, extra_vars={"session_policy_rollback_force": True})
+    assert forced.rc == 0, forced
+    assert rollback_report(tmp_path)[1] == {"tenant1": "already_restored", "tenant2": "restored",
+                                            "tenant3": "already_restored"}
+    assert edited.settings_minutes() == state_a["tenant2"][0]
+    assert deployed(edited)["code"] == state_a["tenant2"][1]["code"]
+
+
+def test_rollback_of_the_first_run_restores_settings_and_keeps_the_created_action(playbook, emulator, tmp_path):
+    emu = emulator(1)
+    tenant = emu.tenant("tenant1")
+    before = tenant.settings_minutes()
+    assert playbook(PLAYBOOK, inventory=inventory(tmp_path, emu)).rc == 0
+    tenant.clear_requests()
+    run = playbook(ROLLBACK, inventory=inventory(tmp_path, emu))
+    assert run.rc == 0, run
+    found, statuses = rollback_report(tmp_path)
+    assert statuses == {"tenant1": "restored"}
+    assert found["tenants"][0]["notes"] == [
+        "action %s: the run created it, so there is no earlier version to redeploy; it stays deployed and bound" % ACTION]
+    assert tenant.settings_minutes() == before
+    assert [w["method"] for w in tenant.writes()] == ["PATCH"] and bound_names(tenant) == [ACTION]
+
+
+def test_check_mode_report_is_refused(playbook, emulator, tmp_path):
+    emu = emulator(1)
+    inv = inventory(tmp_path, emu)
+    assert playbook(PLAYBOOK, inventory=inv, check=True).rc == 0
+    run = playbook(ROLLBACK, inventory=inv)
+    assert run.rc != 0
+    assert "is the report of a check-mode run, which wrote nothing" in run.output
+    assert emu.tenant("tenant1").writes() == []

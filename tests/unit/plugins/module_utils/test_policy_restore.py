@@ -1,0 +1,103 @@
+"""Restoring one tenant from a report's ``replaced``: which parts, conflicts, check mode, bad records."""
+import pytest
+
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_restore import check_replaced, restore_policy
+
+V1 = {"id": "v1", "number": 1, "code": "A", "runtime": "node22", "dependencies": []}
+V2 = {"id": "v2", "number": 2, "code": "B", "runtime": "node22", "dependencies": []}
+REPLACED = {"settings": {"before": {"idle_session_lifetime": "3d"}, "after": {"idle_session_lifetime": "1d"}},
+            "action": {"id": "act", "name": "policy", "before": {"id": "v1", "number": 1},
+                       "after": {"id": "v2", "number": 2}}}
+
+
+class FakeClient(object):
+    """Settings in hours, one action with versions; a redeploy appends a copy, as the emulator does."""
+
+    def __init__(self, idle_hours=24, deployed=None, action_exists=True):
+        self.settings = {"idle_session_lifetime": idle_hours}
+        self.versions = {"v1": dict(V1), "v2": dict(V2)}
+        self.deployed = dict(deployed or V2)
+        self.action_exists = action_exists
+        self.writes = []
+
+    def get(self, path, params=None):
+        if path == "/api/v2/tenants/settings":
+            return dict(self.settings)
+        if not self.action_exists:
+            raise Auth0Error("The action does not exist.", status=404)
+        if "/versions/" in path:
+            return dict(self.versions[path.rsplit("/", 1)[1]])
+        return {"id": "act", "deployed_version": dict(self.deployed)}
+
+    def patch(self, path, body, idempotent=False):
+        self.writes.append(("PATCH", path, body))
+        self.settings["idle_session_lifetime"] = body["idle_session_lifetime_in_minutes"] / 60.0
+        return dict(self.settings)
+
+    def post(self, path, body=None, idempotent=False):
+        self.writes.append(("POST", path, body))
+        old = self.versions[path.split("/")[-2]]
+        self.deployed = dict(old, id="v%d" % (len(self.versions) + 1), number=len(self.versions) + 1)
+        self.versions[self.deployed["id"]] = self.deployed
+        return dict(self.deployed)
+
+
+def test_restores_both_parts_then_a_rerun_writes_nothing():
+    client = FakeClient()
+    outcome = restore_policy(client, REPLACED, force=False, check_mode=False)
+    assert (outcome["status"], outcome["changed"], outcome["errors"]) == ("restored", True, [])
+    assert client.writes == [("PATCH", "/api/v2/tenants/settings", {"idle_session_lifetime_in_minutes": 4320}),
+                             ("POST", "/api/v2/actions/actions/act/versions/v1/deploy", None)]
+    assert client.deployed["code"] == "A" and client.deployed["number"] == 3
+    client.writes = []
+    again = restore_policy(client, REPLACED, force=False, check_mode=False)
+    assert (again["status"], again["changed"], client.writes) == ("already_restored", False, [])
+
+
+def test_check_mode_says_what_it_would_restore_and_writes_nothing():
+    client = FakeClient()
+    outcome = restore_policy(client, REPLACED, force=False, check_mode=True)
+    assert outcome["status"] == "to_restore" and outcome["changed"] and client.writes == []
+    assert outcome["diff"] == {"before": {"settings.idle_session_lifetime": "1d",
+                                          "action.deployed_version": {"id": "v2", "number": 2}},
+                               "after": {"settings.idle_session_lifetime": "3d",
+                                         "action.deployed_version": {"id": "v1", "number": 1}}}
+
+
+def test_a_version_deployed_since_the_report_is_a_conflict_and_nothing_is_written():
+    client = FakeClient(deployed={"id": "v9", "number": 9, "code": "C", "runtime": "node22", "dependencies": []})
+    outcome = restore_policy(client, REPLACED, force=False, check_mode=False)
+    assert outcome["status"] == "changed_since_report" and client.writes == []
+    assert [(c["part"], c["current"]) for c in outcome["conflicts"]] == [("action", {"id": "v9", "number": 9})]
+    # The settings part was restorable, but the tenant is left whole.
+    assert [r["part"] for r in outcome["restores"]] == ["settings"]
+    forced = restore_policy(client, REPLACED, force=True, check_mode=False)
+    assert forced["status"] == "restored" and len(client.writes) == 2
+
+
+def test_a_deleted_action_is_a_conflict():
+    outcome = restore_policy(FakeClient(action_exists=False), REPLACED, force=False, check_mode=False)
+    assert outcome["status"] == "changed_since_report"
+    assert outcome["conflicts"][0]["current"] == "deleted"
+
+
+def test_an_action_the_run_created_and_an_unset_setting_are_notes():
+    replaced = {"settings": {"before": {"idle_session_lifetime": None}, "after": {"idle_session_lifetime": "1d"}},
+                "action": {"id": "act", "name": "policy", "before": None, "after": {"id": "v2", "number": 2}}}
+    client = FakeClient()
+    outcome = restore_policy(client, replaced, force=False, check_mode=False)
+    assert outcome["status"] == "already_restored" and client.writes == []
+    assert len(outcome["notes"]) == 2 and "the run created it" in outcome["notes"][1]
+
+
+@pytest.mark.parametrize("replaced, message", [
+    ({"setings": {}}, "replaced: unknown keys setings (expected settings, action)"),
+    ({"settings": {"before": {"idle_session_lifetime": "3x"}}}, "replaced.settings.before.idle_session_lifetime: "),
+    ({"settings": {"before": {"friendly_name": "x"}}}, "replaced.settings.before.friendly_name: not a tenant setting"),
+    ({"action": {"name": "policy"}}, "replaced.action: must be a mapping with the Action's id"),
+    ({"action": {"id": "act", "before": "v1"}}, "replaced.action.before: must be null or a version's id and number"),
+])
+def test_bad_records_are_refused_naming_the_key(replaced, message):
+    errors = check_replaced(replaced)
+    assert len(errors) == 1 and errors[0].startswith(message), errors

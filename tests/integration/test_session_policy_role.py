@@ -414,6 +414,7 @@ def test_self_service_enforces_settings_and_refuses_or_skips_the_action(playbook
     assert "skipped (action_on_self_service: skip)" in " ".join(run.output.split())
     assert [w["body"] for w in tenant.writes()] == [{"session_lifetime_in_minutes": 43200}] and tenant.actions() == []
     # Check mode refuses the same way and writes nothing.
+    tenant.clear_requests()
     tenant.set_settings(session_lifetime_minutes=60)
     tenant.clear_requests()
     checked = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, session_policy_plan="self_service"), check=True)

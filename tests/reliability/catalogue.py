@@ -33,9 +33,20 @@ def _module_args(entry, emu, tenant):
         else:
             args[key] = value
     args.update(entry.get("args") or {})
-    # "{files}" in a string option: tests/reliability/files, wherever the checkout is.
-    return dict((key, value.replace("{files}", os.path.join(HERE, "files")) if isinstance(value, str) else value)
-                for key, value in args.items())
+    return _expand(args)
+
+
+def _expand(value):
+    """``{files}`` in a string: tests/reliability/files, wherever the checkout is; ``{int:N}``: an N-digit integer."""
+    if isinstance(value, dict):
+        return dict((key, _expand(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [_expand(item) for item in value]
+    if isinstance(value, str):
+        if value.startswith("{int:") and value.endswith("}"):
+            return int("1" * int(value[5:-1]))
+        return value.replace("{files}", os.path.join(HERE, "files"))
+    return value
 
 
 def _module_playbook(entries, emu, tenants):
@@ -49,7 +60,7 @@ def _module_playbook(entries, emu, tenants):
 
 
 def _role_hosts(entries, emu, tenants):
-    return dict((tenant.name, entry.get("policy") or {}) for entry, tenant in zip(entries, tenants))
+    return dict((tenant.name, _expand(entry.get("policy") or {})) for entry, tenant in zip(entries, tenants))
 
 
 def _secrets(emu):

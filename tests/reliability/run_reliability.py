@@ -562,6 +562,9 @@ def render(results):
     add("Run: %s, %d tenants per scenario, seed %d, %s, Python %s, %d CPUs; total wall time %.0f s."
         % (meta["date"], meta["tenants"], meta["seed"], "quick subset" if meta["quick"] else "full suite",
            meta["python"], meta["cpus"], meta["seconds"]))
+    if meta.get("note"):
+        add("")
+        add(meta["note"])
     add("")
     add("## Rerun it")
     add("")
@@ -669,7 +672,7 @@ def render(results):
             for ref in refs:
                 passed, name = issue16_outcome(results, ref)
                 shown.append("%s: %s" % (name, "not run" if passed is None else ("pass" if passed else "**FAIL**")))
-            add("| %s | %s | %s | %s |" % (severity, wrong, fix, "<br>".join(shown)))
+            add("| %s | %s | %s | %s |" % (severity, wrong.replace("|", "\\|"), fix.replace("|", "\\|"), "<br>".join(shown)))
         add("")
     bad = results.get("bad_input")
     if bad:

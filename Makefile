@@ -22,8 +22,16 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-demo: venv $(COLLECTION_LINK)
-	$(SCRIPT_PATH) $(BIN)/python demo/run_demo.py
+# The demo installs only what it runs: the collection's requirements, ansible-core and trustme (the
+# emulator's CA), pinned as in tests/requirements-test.txt; not the lint, docs and build toolchain.
+DEMO_VENV := build/demo-venv
+$(DEMO_VENV)/.installed: requirements.txt tests/requirements-test.txt
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/pip install -q -r requirements.txt $$(grep -E '^(ansible-core|trustme)==' tests/requirements-test.txt)
+	touch $@
+
+demo: $(DEMO_VENV)/.installed $(COLLECTION_LINK)
+	$(SCRIPT_PATH) $(DEMO_VENV)/bin/python demo/run_demo.py
 
 test: unit emulator-tests integration node reliability-quick bench-quick sanity lint docs-lint release-test docs-site compat
 

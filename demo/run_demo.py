@@ -6,13 +6,16 @@
 2. Drift scan: the shipped playbook in check mode. Nothing is written; the report shows what
    drifted, and production's drift gate fails the run, as it would in CI.
 3. Apply: only the drifted tenant changes; the other team's binding stays, in its place.
-4. Rerun: every tenant is compliant, with four requests per tenant and no write.
+4. Rerun: every tenant is compliant, with four requests per tenant, no write, and changed=0 on
+   every host in the play recap.
+
+The inventory and reports stay in build/demo/ after the run.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 import requests
@@ -23,7 +26,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 from auth0_emulator import Emulator
 
 GROUPS = {"acme-dev": "dev", "acme-staging": "staging", "acme-prod": "prod"}
+# As in docs/examples/inventory: staging and prod share production's policy.
+PARENTS = {"staging": "production_policy", "prod": "production_policy"}
 EXAMPLE_GROUP_VARS = os.path.join(ROOT, "docs", "examples", "inventory", "group_vars")
+WORK = os.path.join(ROOT, "build", "demo")
+RECAP = re.compile(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", re.M)
 
 
 def banner(text):
@@ -31,15 +38,18 @@ def banner(text):
 
 
 def write_inventory(emu, directory):
-    groups = {}
+    children = {}
     for name, group in GROUPS.items():
         tenant = emu.tenant(name)
-        groups.setdefault(group, {"hosts": {}})["hosts"][name] = {
-            "session_policy_domain": tenant.domain, "session_policy_client_id": tenant.client_id,
-            "session_policy_client_secret": tenant.client_secret}
-    inventory = {"all": {"vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                                  "session_policy_ca_path": emu.ca_path},
-                         "children": groups}}
+        parent = children
+        if group in PARENTS:
+            parent = children.setdefault(PARENTS[group], {"children": {}})["children"]
+        parent.setdefault(group, {"hosts": {}})["hosts"][name] = {"session_policy_connection": {
+            "domain": tenant.domain, "client_id": tenant.client_id, "client_secret": tenant.client_secret,
+            "ca_path": emu.ca_path}}
+    inventory = {"all": {"vars": {"ansible_connection": "local",
+                                  "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+                         "children": children}}
     path = os.path.join(directory, "tenants.yml")
     with open(path, "w") as handle:
         yaml.safe_dump(inventory, handle)
@@ -48,6 +58,7 @@ def write_inventory(emu, directory):
 
 
 def playbook(inventory, *args, quiet=False):
+    """Run the shipped playbook; its output is shown (unless quiet) and returned for the recap."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_RETRY_FILES_ENABLED="0")
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory,
@@ -55,8 +66,10 @@ def playbook(inventory, *args, quiet=False):
     if not quiet:
         print("$ ansible-playbook -i tenants.yml sessionguard.auth0.enforce_session_policy " + " ".join(args),
               flush=True)
-    output = subprocess.DEVNULL if quiet else None
-    return subprocess.run(command, env=env, stdout=output, stderr=output, check=False).returncode
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    if not quiet:
+        print(proc.stdout, flush=True)
+    return proc.returncode, proc.stdout
 
 
 def another_team_binds_its_action(emu, tenant):
@@ -87,8 +100,10 @@ def another_team_binds_its_action(emu, tenant):
 
 
 def show_report(directory, emu):
-    with open(os.path.join(directory, "reports", "session-policy-report.md")) as handle:
+    path = os.path.join(directory, "reports", "session-policy-report.md")
+    with open(path) as handle:
         print("\n" + handle.read())
+    print("(report: %s)" % os.path.relpath(path))
     print("Emulator request log, this run:")
     for name in GROUPS:
         tenant = emu.tenant(name)
@@ -104,11 +119,12 @@ def bindings(emu, name):
 
 
 def main():
-    with Emulator(tenants=list(GROUPS), build_seconds=2, latency_ms=20) as emu, \
-            tempfile.TemporaryDirectory() as work:
-        inventory = write_inventory(emu, work)
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    with Emulator(tenants=list(GROUPS), build_seconds=2, latency_ms=20) as emu:
+        inventory = write_inventory(emu, WORK)
         banner("Setup: the policy was rolled out earlier; then acme-prod drifted")
-        if playbook(inventory, quiet=True) != 0:
+        if playbook(inventory, quiet=True)[0] != 0:
             print("setup rollout failed")
             return 1
         prod = emu.tenant("acme-prod")
@@ -120,20 +136,24 @@ def main():
         print("acme-prod: post-login flow is now %s" % bindings(emu, "acme-prod"))
 
         banner("1/3 Drift scan: check mode, nothing is written; prod's drift gate fails the run")
-        scan = playbook(inventory, "--check")
-        show_report(work, emu)
+        scan = playbook(inventory, "--check")[0]
+        show_report(WORK, emu)
         print("drift scan exit code: %d (non-zero: the production drift gate tripped, as in CI)" % scan)
 
         banner("2/3 Apply: only acme-prod changes; the fraud team's binding is kept")
-        applied = playbook(inventory, "--diff")
-        show_report(work, emu)
+        applied = playbook(inventory, "--diff")[0]
+        show_report(WORK, emu)
         print("acme-prod post-login flow: %s" % bindings(emu, "acme-prod"))
 
-        banner("3/3 Rerun: every tenant is compliant, no writes")
-        rerun = playbook(inventory)
-        show_report(work, emu)
-        ok = scan != 0 and applied == 0 and rerun == 0
+        banner("3/3 Rerun: every tenant is compliant, no writes, changed=0 on every host")
+        rerun, output = playbook(inventory)
+        show_report(WORK, emu)
+        recap = dict((host, int(changed)) for host, changed in RECAP.findall(output))
+        converged = sorted(recap) == sorted(GROUPS) and not any(recap.values())
+        print("rerun recap: %s" % ", ".join("%s changed=%d" % item for item in sorted(recap.items())))
+        ok = scan != 0 and applied == 0 and rerun == 0 and converged
         print("\nDemo %s." % ("finished: drift found, fixed, and a rerun changed nothing" if ok else "FAILED"))
+        print("The inventory and reports are kept in %s/." % os.path.relpath(WORK))
         return 0 if ok else 1
 
 

@@ -23,6 +23,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.validation import check_type_bool
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 # Imported here, not in run(): the strategy loads this plugin in the controller's main process,
@@ -91,7 +92,8 @@ class ActionModule(ActionBase):
             return self._finish(dict(result, changed=False), errors, no_log_values)
         warning = validate_certs_warning(params)
         client = client_from_params(params)
-        outcome, errors, diff, warnings = run_task(client, params, desired, bool(self._task.check_mode))
+        outcome, errors, diff, warnings = run_task(client, params, desired, bool(self._task.check_mode),
+                                                   show_code=Display().verbosity >= 3)
         result.update(outcome)
         warnings = ([warning] if warning else []) + list(warnings)
         if warnings:

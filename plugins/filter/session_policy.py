@@ -33,21 +33,34 @@ def _normalized(normalized, name, keys=("rules", "default")):
     return normalized
 
 
-def validate_session_policy(policy):
-    """``{tenant, rules, default, plan}`` -> the normalized policy; every error at once otherwise."""
+def _checked(policy):
+    """``(normalized, errors)`` of a ``{tenant, rules, default, plan}`` mapping."""
     if not isinstance(policy, dict):
-        raise AnsibleFilterError("validate_session_policy: expects a mapping with the keys %s; got %s"
-                                 % (", ".join(_INPUT_KEYS), type(policy).__name__))
+        return None, ["validate_session_policy: expects a mapping with the keys %s; got %s"
+                      % (", ".join(_INPUT_KEYS), type(policy).__name__)]
     unknown = sorted(str(key) for key in policy if key not in _INPUT_KEYS)
     if unknown:
-        raise AnsibleFilterError("validate_session_policy: unknown keys %s (expected %s)"
-                                 % (", ".join(unknown), ", ".join(_INPUT_KEYS)))
+        return None, ["validate_session_policy: unknown keys %s (expected %s)"
+                      % (", ".join(unknown), ", ".join(_INPUT_KEYS))]
     plan = policy.get("plan")
-    normalized, errors = validate_policy(policy.get("tenant"), policy.get("rules"), policy.get("default"),
-                                         plan="enterprise" if plan is None else plan)
+    return validate_policy(policy.get("tenant"), policy.get("rules"), policy.get("default"),
+                           plan="enterprise" if plan is None else plan)
+
+
+def validate_session_policy(policy):
+    """``{tenant, rules, default, plan}`` -> the normalized policy; every error at once otherwise."""
+    normalized, errors = _checked(policy)
     if errors:
         raise _invalid("The session policy is invalid", errors)
     return normalized
+
+
+def session_policy_errors(policy):
+    """The errors validate_session_policy would raise, as a list (empty when the policy is valid).
+
+    For a task that prints them once, one per line, instead of a failed template's wrapped message.
+    """
+    return _checked(policy)[1]
 
 
 def render_session_action(normalized):
@@ -86,6 +99,7 @@ class FilterModule(object):
     def filters(self):
         return {
             "validate_session_policy": validate_session_policy,
+            "session_policy_errors": session_policy_errors,
             "render_session_action": render_session_action,
             "session_policy_settings": session_policy_settings,
             "explain_session_policy": explain_session_policy,

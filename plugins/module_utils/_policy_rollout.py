@@ -18,6 +18,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import code_differences
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
@@ -87,10 +88,7 @@ def _action_differences(outcome, name):
     before, after = outcome["diff"]["before"], outcome["diff"]["after"]
     for field in outcome["changed_fields"]:
         if field == "code":
-            changed = sum(1 for line in outcome["code_diff"].splitlines()
-                          if line[:1] in "+-" and line[:3] not in ("+++", "---"))
-            found.append(dict(part="action", field="code", current="differs from the policy (%d lines)" % changed,
-                              desired="the rendered policy"))
+            found.extend(code_differences(outcome["code_diff"]))
         else:
             found.append(dict(part="action", field=field, current=before.get(field), desired=after.get(field)))
     if "deploy" in operations and "update" not in operations:

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import readable_code_diff
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME, check_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
@@ -54,11 +55,20 @@ def check_options(params):
     return desired, errors
 
 
-def run_task(client, params, desired, check_mode):
-    """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff, warnings)``."""
+def run_task(client, params, desired, check_mode, show_code=False):
+    """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff, warnings)``.
+
+    The Action's part of the diff is the policy's changes per rule and field (a new Action: the
+    policy it carries); ``show_code`` (-vvv) adds the code's own diff.
+    """
     outcome = ensure_policy(client, desired, params["action_name"], params["code"], params["runtime"],
                             params["display_name"], params["position"], params["build_timeout"], check_mode,
                             plan=params["plan"], action_on_self_service=params["action_on_self_service"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
-    diff = [outcome["diff"]] + ([dict(prepared=outcome["code_diff"])] if outcome["code_diff"] else [])
+    diff = [outcome["diff"]]
+    if outcome["code_diff"]:
+        prepared = readable_code_diff(outcome["code_diff"])
+        if show_code and prepared != outcome["code_diff"]:
+            prepared += "\n" + outcome["code_diff"]
+        diff.append(dict(prepared=prepared))
     return result, outcome["errors"], diff, outcome["warnings"]

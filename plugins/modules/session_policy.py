@@ -103,15 +103,22 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The role sessionguard.auth0.session_policy does this for a fleet. Validate first: the Action is
+# rendered from the validated policy (lifetimes in minutes), never from the raw variables.
 - name: Enforce the policy on one tenant
   sessionguard.auth0.session_policy:
     domain: acme.eu.auth0.com
     client_id: "{{ vault_auth0_client_id }}"
     client_secret: "{{ vault_auth0_client_secret }}"
-    tenant:
-      session_lifetime: 30d
-      idle_session_lifetime: 3d
+    tenant: "{{ policy | sessionguard.auth0.session_policy_settings }}"
     code: "{{ policy | sessionguard.auth0.render_session_action }}"
+  vars:
+    policy: >-
+      {{ {'tenant': {'session_lifetime': '30d', 'idle_session_lifetime': '3d'},
+          'rules': [{'name': 'high-risk logins', 'match': {'risk_confidence': ['low']},
+                     'session_lifetime': '8h', 'idle_session_lifetime': '30m'}],
+          'default': {'session_lifetime': '7d', 'idle_session_lifetime': '1d'}}
+         | sessionguard.auth0.validate_session_policy }}
 """
 
 RETURN = r"""
@@ -185,7 +192,8 @@ def main():
     module = Auth0Module(argument_spec=ARGUMENT_SPEC)
     desired, errors = check_options(module.params)
     module.fail_on(errors)
-    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode)
+    show_code = module._verbosity >= 3
+    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode, show_code)
     for warning in warnings:
         module.warn(warning)
     module.finish(result, errors=errors, diff=diff)

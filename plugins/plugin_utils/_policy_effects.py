@@ -28,6 +28,16 @@ CAP_FIELDS = {
                        "idle_session_lifetime": "idle_ephemeral_session_lifetime"},
 }
 
+# Which of those caps Auth0 documents (facts file, "Post-Login Action session API"): only
+# setExpiresAt capped by the persistent session_lifetime. setIdleExpiresAt "cannot be set higher
+# than the maximum absolute session lifetime", not the idle setting (idle <= absolute is checked
+# on its own), and the non-persistent caps are not documented at all. Validation refuses a
+# lifetime only over a confirmed cap; over an unconfirmed one it shows the effect instead.
+CAP_CONFIRMED = {
+    "persistent": {"session_lifetime": True, "idle_session_lifetime": False},
+    "non-persistent": {"session_lifetime": False, "idle_session_lifetime": False},
+}
+
 # Where a value came from.
 FROM_RULE = "rule"
 FROM_DEFAULT = DEFAULT_PATH
@@ -47,10 +57,12 @@ def effective(tenant, default, rule=None):
     """The effects a login gets from ``rule`` (None: from the default), each with its source.
 
     Returns ``{"cookie_mode": {"value", "source"}, <lifetime>: {"minutes", "source", "cap_field",
-    "cap", "requested", "clipped_by"}}``. A lifetime the rule inherits from a default of another
-    cookie mode is clipped to the tenant setting that caps the rule's mode (``clipped_by`` names
-    it); a lifetime set explicitly is never clipped here: validation refuses it over its cap.
-    ``minutes`` is None when no setting of the tenant block is known to apply.
+    "cap", "cap_confirmed", "requested", "clipped_by"}}``. A lifetime the rule inherits from a
+    default of another cookie mode is clipped to the tenant setting that caps the rule's mode
+    (``clipped_by`` names it): asking for less never gives a longer session. A lifetime set
+    explicitly is never clipped here: validation refuses it over a confirmed cap (``cap_confirmed``),
+    and over an unconfirmed one the Action asks for it as written. ``minutes`` is None when no
+    setting of the tenant block is known to apply.
     """
     tenant, default = tenant or {}, default or {}
     mode, mode_source = cookie_mode(tenant, default, rule)
@@ -59,7 +71,8 @@ def effective(tenant, default, rule=None):
     for field in EFFECT_LIFETIMES:
         cap_field = CAP_FIELDS[mode][field]
         cap = tenant.get(cap_field)
-        entry = dict(cap_field=cap_field, cap=cap, requested=None, clipped_by=None)
+        entry = dict(cap_field=cap_field, cap=cap, cap_confirmed=CAP_CONFIRMED[mode][field], requested=None,
+                     clipped_by=None)
         if rule is not None and rule.get(field) is not None:
             entry.update(minutes=rule[field], source=FROM_RULE, requested=rule[field])
         elif default.get(field) is not None:

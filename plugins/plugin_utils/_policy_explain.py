@@ -109,6 +109,15 @@ def _condition_line(item):
                                has)
 
 
+# What Auth0 leaves undocumented about each unconfirmed cap (facts file, "Post-Login Action session API").
+_UNDOCUMENTED_CAP = {
+    "idle_session_lifetime": "the idle lifetime of a persistent session (only the maximum absolute lifetime is "
+                             "documented)",
+    "ephemeral_session_lifetime": "a non-persistent session",
+    "idle_ephemeral_session_lifetime": "a non-persistent session",
+}
+
+
 def lifetime_text(entry):
     """``1d, session_policy_default's 7d clipped by session_policy_tenant.ephemeral_session_lifetime``."""
     if entry["minutes"] is None:
@@ -121,6 +130,10 @@ def lifetime_text(entry):
         return "%s, %s's %s clipped by %s.%s" % (
             value, source, format_minutes(entry["requested"]), TENANT_PATH, entry["clipped_by"])
     cap = format_minutes(entry["cap"]) if entry["cap"] is not None else "not set"
+    if not entry["cap_confirmed"] and (entry["cap"] is None or entry["requested"] > entry["cap"]):
+        # Validation accepts it (see _policy_effects.CAP_CONFIRMED): the reader is told what may happen.
+        return "%s from %s; %s.%s (%s) may cap it: Auth0 does not document which setting caps %s (unconfirmed)" % (
+            value, source, TENANT_PATH, entry["cap_field"], cap, _UNDOCUMENTED_CAP[entry["cap_field"]])
     return "%s from %s, within %s.%s (%s)" % (value, source, TENANT_PATH, entry["cap_field"], cap)
 
 

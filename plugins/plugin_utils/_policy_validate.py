@@ -21,7 +21,8 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._durations impo
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
     SETTING_KEYS, check_idle_within_absolute, parse_desired)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import (
-    FROM_DEFAULT, FROM_RULE, effective)
+    FROM_DEFAULT, FROM_RULE, FROM_TENANT, effective)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._suggest import did_you_mean
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     CONDITIONS, DEFAULT_PATH, EFFECT_LIFETIMES, EFFECTS, HAS_VOLUPTUOUS, PLAN_PATH, RULE_KEYS, RULES_PATH,
     TENANT_PATH, VOLUPTUOUS_IMPORT_ERROR, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string,
@@ -72,7 +73,8 @@ def _mapping(value, prefix, what):
 
 
 def _unknown_keys(block, allowed, prefix):
-    return ["%s: is not a known key (expected one of: %s)" % (path_text(prefix + [key]), ", ".join(allowed))
+    return ["%s: is not a known key%s (expected one of: %s)" % (path_text(prefix + [key]), did_you_mean(key, allowed),
+                                                                ", ".join(allowed))
             for key in block if key not in allowed]
 
 
@@ -122,7 +124,11 @@ def _rule_block(rule, index, plan):
 
 
 class _Caps(object):
-    """Explicit lifetimes compared with the tenant settings that cap them; unknown caps asked for."""
+    """Explicit lifetimes compared with the confirmed tenant caps; unknown confirmed caps asked for.
+
+    An unconfirmed cap (``_policy_effects.CAP_CONFIRMED``) is never a reason to refuse: explain and
+    expectations show that it may cap the lifetime instead.
+    """
 
     def __init__(self, tenant, invalid):
         self.tenant = tenant
@@ -131,7 +137,7 @@ class _Caps(object):
         self.errors = []
 
     def check(self, entry, path):
-        if entry["source"] not in (FROM_RULE, FROM_DEFAULT) or entry["clipped_by"]:
+        if entry["source"] not in (FROM_RULE, FROM_DEFAULT) or entry["clipped_by"] or not entry["cap_confirmed"]:
             return
         if entry["cap"] is None:
             if entry["cap_field"] not in self.invalid:
@@ -140,11 +146,10 @@ class _Caps(object):
             return
         if entry["requested"] <= entry["cap"]:
             return
-        kind = "" if entry["cap_field"] in EFFECT_LIFETIMES else ", which caps non-persistent sessions"
         self.errors.append(
-            "%s: must be at most %s, the %s.%s that caps it%s; got %s. Auth0 silently caps a session at the tenant "
+            "%s: must be at most %s, the %s.%s that caps it; got %s. Auth0 silently caps a session at the tenant "
             "lifetime, so the tenant maximum must be the largest lifetime any rule grants"
-            % (path_text(path), format_minutes(entry["cap"]), TENANT_PATH, entry["cap_field"], kind,
+            % (path_text(path), format_minutes(entry["cap"]), TENANT_PATH, entry["cap_field"],
                format_minutes(entry["requested"])))
 
     def missing(self):
@@ -156,6 +161,8 @@ class _Caps(object):
 
 def _described(entry):
     text = format_minutes(entry["minutes"])
+    if entry["source"] == FROM_TENANT:
+        text += " from %s.%s" % (TENANT_PATH, entry["cap_field"])
     if entry["source"] == FROM_DEFAULT:
         text += " from %s" % DEFAULT_PATH
         if entry["clipped_by"]:
@@ -164,17 +171,25 @@ def _described(entry):
 
 
 def _idle_within_absolute(effects, prefix, is_rule):
-    """An idle lifetime over the absolute one never applies: checked on the effective values."""
+    """An idle lifetime over the absolute one never applies: checked on the effective values.
+
+    When the Action sets no absolute lifetime, a persistent session's is the tenant
+    session_lifetime, which also caps setIdleExpiresAt ("cannot be set higher than the maximum
+    absolute session lifetime": facts file, "Post-Login Action session API").
+    """
     idle, absolute = effects["idle_session_lifetime"], effects["session_lifetime"]
     granted = (FROM_RULE, FROM_DEFAULT)
-    if idle["source"] not in granted or absolute["source"] not in granted or idle["minutes"] <= absolute["minutes"]:
+    documented = absolute["source"] == FROM_TENANT and absolute["cap_confirmed"] and absolute["minutes"] is not None
+    if idle["source"] not in granted or not (absolute["source"] in granted or documented):
+        return []
+    if idle["minutes"] <= absolute["minutes"]:
         return []
     if is_rule and FROM_RULE not in (idle["source"], absolute["source"]):
         return []  # both from the default, which reports it itself
     why = " (an idle lifetime over the absolute one never applies)"
     if idle["source"] == (FROM_RULE if is_rule else FROM_DEFAULT):
         return ["%s: must be at most the session_lifetime, %s; got %s%s"
-                % (path_text(prefix + ["idle_session_lifetime"]), _described(absolute) if is_rule
+                % (path_text(prefix + ["idle_session_lifetime"]), _described(absolute) if is_rule or documented
                    else format_minutes(absolute["minutes"]), format_minutes(idle["minutes"]), why)]
     return ["%s: must be at least the idle_session_lifetime, %s; got %s%s"
             % (path_text(prefix + ["session_lifetime"]), _described(idle), format_minutes(absolute["minutes"]), why)]

@@ -31,6 +31,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without voluptuo
 
     MultipleInvalid = Invalid
 
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._suggest import did_you_mean
+
 TENANT_PATH = "session_policy_tenant"
 RULES_PATH = "session_policy_rules"
 DEFAULT_PATH = "session_policy_default"
@@ -119,7 +121,8 @@ def voluptuous_message(prefix, error, allowed_keys):
     if msg == "extra keys not allowed":
         shape = tuple("*" if isinstance(part, int) else part for part in parts[:-1])
         allowed = allowed_keys.get(shape)
-        msg = "is not a known key" + (" (expected one of: %s)" % ", ".join(allowed) if allowed else "")
+        msg = "is not a known key" + (did_you_mean(parts[-1], allowed) + " (expected one of: %s)" % ", ".join(allowed)
+                                      if allowed else "")
     elif msg == "required key not provided":
         msg = "is required"
     elif msg == "expected a dictionary":

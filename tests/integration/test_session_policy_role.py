@@ -5,8 +5,10 @@ default) and with the module in its own interpreter (``sessionguard_auth0_run_as
 """
 import functools
 import json
+import re
 
 import pytest
+import yaml
 
 from harness import ACTION, PLAYBOOK, POLICY, inventory
 
@@ -60,6 +62,10 @@ def test_fresh_tenants_converge_then_rerun_is_free(playbook, emulator, tmp_path)
 
     second = playbook(PLAYBOOK, inventory=inv)
     assert second.rc == 0, second
+    # The report files are artifacts, not managed state: a converged fleet's rerun changes nothing.
+    assert [(r["task"], r["host"]) for r in second.results if r["result"].get("changed")] == []
+    for tenant in emu.tenants:
+        assert re.search(r"^%s\s+: ok=\d+\s+changed=0 " % tenant.name, second.stdout, re.M), second.stdout
     assert statuses(tmp_path) == {"tenant1": "compliant", "tenant2": "compliant", "tenant3": "compliant"}
     for tenant in emu.tenants:
         assert tenant.writes() == []
@@ -121,6 +127,29 @@ def test_policy_change_updates_action_and_keeps_binding(playbook, emulator, tmp_
     assert [(w["method"], w["path"].split("/")[-1]) for w in tenant.writes()] == [
         ("PATCH", action["id"]), ("POST", "deploy")]
     assert '"idle_session_lifetime_minutes":30,"session_lifetime_minutes":240' in action["code"]
+    # Read as the policy, per rule and field, in the report, the plan summary and --diff.
+    entry = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant1"][0]
+    assert entry["differences"] == [{"part": "action", "field": 'rules["high-risk logins"].session_lifetime',
+                                     "current": "8h", "desired": "4h"}]
+    assert ('~ tenant1 changed: action rules["high-risk logins"].session_lifetime: "8h" -> "4h"'
+            in run.task("Plan summary")["result"]["msg"])
+    assert 'rules["high-risk logins"].session_lifetime: 8h -> 4h' in run.output
+    assert "const POLICY" not in run.output
+
+
+def test_new_tenant_check_diff_shows_the_policy_not_the_code(playbook, emulator, tmp_path):
+    emu = emulator(1)
+    inv = inventory(tmp_path, emu)
+    run = playbook(PLAYBOOK, inventory=inv, check=True, diff=True)
+    assert run.rc == 0, run
+    assert "new Action with this policy:" in run.output
+    assert ('rules["high-risk logins"]: when risk_confidence ["low"]: idle_session_lifetime 30m, session_lifetime 8h'
+            in run.output)
+    assert "onExecutePostLogin" not in run.output
+    verbose = playbook(PLAYBOOK, inventory=inv, check=True, diff=True, verbosity=3)
+    assert verbose.rc == 0, verbose
+    assert "new Action with this policy:" in verbose.output and "onExecutePostLogin" in verbose.output
+    assert emu.tenant("tenant1").writes() == []
 
 
 def test_failed_tenant_stops_the_rollout(playbook, emulator, tmp_path):
@@ -173,6 +202,189 @@ def test_secrets_never_in_verbose_role_output(playbook, emulator, tmp_path, exec
         for secret in [tenant.client_secret] + tenant.issued_tokens():
             assert secret not in run.output
             assert secret not in (tmp_path / "session-policy-report.json").read_text()
+
+
+MODULE_DEFAULTS_PLAYBOOK = """
+- name: Enforce with the connection in module_defaults
+  hosts: all
+  gather_facts: false
+  connection: local
+  module_defaults:
+    group/sessionguard.auth0.auth0:
+      domain: "{{ tenant_domain }}"
+      client_id: "{{ tenant_client_id }}"
+      client_secret: "{{ tenant_client_secret }}"
+      ca_path: "{{ tenant_ca_path }}"
+  roles:
+    - role: sessionguard.auth0.session_policy
+"""
+
+
+def test_connection_from_module_defaults(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    hosts = dict((t.name, {"tenant_domain": t.domain, "tenant_client_id": t.client_id,
+                           "tenant_client_secret": t.client_secret, "tenant_ca_path": emu.ca_path})
+                 for t in emu.tenants)
+    variables = dict(POLICY, session_policy_report_dir=str(tmp_path))
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": variables}}))
+    run = playbook(MODULE_DEFAULTS_PLAYBOOK, inventory=str(path))
+    assert run.rc == 0, run
+    assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "changed"}
+    for tenant in emu.tenants:
+        assert tenant.token_count() == 1
+        assert bound_names(tenant) == [ACTION]
+
+
+def token_audiences(tenant):
+    return [r["body"].get("audience") for r in tenant.requests() if r["path"] == "/oauth/token"]
+
+
+@pytest.mark.parametrize("style", ["mapping", "variables"])
+def test_audience_reaches_the_token_request(playbook, emulator, tmp_path, style):
+    """The connection mapping carries every connection option, audience included (issue 14)."""
+    emu = emulator(2)
+    custom = "https://login.acme.example/api/v2/"
+    tenant1 = emu.tenant("tenant1")
+    if style == "mapping":
+        # The mapping wins over the older per-option variables the inventory also sets.
+        extra = {"tenant1": {"session_policy_connection": {"audience": tenant1.audience, "timeout": 7}},
+                 "tenant2": {"session_policy_connection": {"audience": custom}}}
+    else:
+        extra = {"tenant1": {"session_policy_audience": tenant1.audience},
+                 "tenant2": {"session_policy_audience": custom}}
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, host_vars=extra),
+                   extra_vars={"session_policy_batches": ["100%"]})
+    assert run.rc != 0
+    assert token_audiences(tenant1) == [tenant1.audience]
+    assert token_audiences(emu.tenant("tenant2")) == [custom]
+    assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "failed"}
+    failed = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant2"][0]
+    assert "Service not enabled within domain" in failed["error"] and failed["domain"] == emu.tenant("tenant2").domain
+    assert emu.tenant("tenant2").writes() == []
+
+
+AWX_CREDENTIALS_VARS = {
+    "session_policy_client_id": "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_id }}",
+    "session_policy_client_secret":
+        "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_secret }}",
+}
+
+
+def test_tenant_missing_from_a_credentials_mapping_fails_alone(playbook, emulator, tmp_path):
+    """docs/guides/awx.md's fleet credential: a tenant left out of it fails alone, reported."""
+    emu = emulator(3)
+    hosts = {}
+    for tenant in emu.tenants:
+        hosts[tenant.name] = {"ansible_connection": "local", "session_policy_domain": tenant.domain}
+    credentials = dict((t.name, {"client_id": t.client_id, "client_secret": t.client_secret})
+                       for t in emu.tenants if t.name != "tenant2")
+    variables = dict(POLICY, session_policy_ca_path=emu.ca_path, session_policy_report_dir=str(tmp_path),
+                     **AWX_CREDENTIALS_VARS)
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": variables}}))
+    run = playbook(PLAYBOOK, inventory=str(path), extra_vars={
+        "sessionguard_auth0_credentials": yaml.safe_dump(credentials), "session_policy_batches": ["100%"]})
+    assert run.rc != 0
+    assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "failed", "tenant3": "changed"}
+    failed = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant2"][0]
+    # ansible-core 2.19 names the missing key; 2.17's vars lookup gives its default, so the module
+    # names the missing credentials instead.
+    assert "tenant2" in failed["error"] or "client_id" in failed["error"]
+    assert emu.tenant("tenant2").requests() == []
+    assert bound_names(emu.tenant("tenant3")) == [ACTION]
+    for tenant in emu.tenants:
+        assert tenant.client_secret not in run.output
+
+
+def test_limit_run_merges_into_the_fleet_report(playbook, emulator, tmp_path):
+    emu = emulator(3)
+    inv = inventory(tmp_path, emu)
+    first = playbook(PLAYBOOK, inventory=inv, extra_vars={"session_policy_batches": [1, 1, "100%"]})
+    assert first.rc == 0, first
+    whole = report(tmp_path)
+    assert whole["outcome"] == "applied" and whole["heading"] == "Applied to every tenant."
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", whole["generated_at"])
+    assert len(whole["policies"]) == 1 and all(t["policy"] == whole["policies"][0] for t in whole["tenants"])
+    summaries = [r["result"]["msg"] for r in first.results if r["task"] == "Plan summary"]
+    assert [lines[1] for lines in summaries] == [
+        "canary: 1 tenant: 1 changed", "batch 2 of 3: 1 tenant: 1 changed", "batch 3 of 3: 1 tenant: 1 changed"]
+    assert summaries[-1][-2:] == ["fleet: 3 tenants: 3 changed",
+                                  "report: %s/session-policy-report.md" % tmp_path]
+    assert summaries[0][2].startswith("~ tenant1 changed: settings session_lifetime: ")
+
+    emu.tenant("tenant2").set_settings(idle_session_lifetime_minutes=90)
+    scan = playbook(PLAYBOOK, inventory=inv, check=True, args=["--limit", "tenant2"])
+    assert scan.rc == 0, scan
+    merged = report(tmp_path)
+    assert (merged["limit"], merged["outcome"]) == ("tenant2", "checked")
+    assert [(t["tenant"], t["status"]) for t in merged["tenants"]] == [("tenant2", "drifted")]
+    assert [(t["tenant"], t["status"], t["reported_at"]) for t in merged["earlier"]] == [
+        ("tenant1", "changed", whole["tenants"][0]["reported_at"]),
+        ("tenant3", "changed", whole["tenants"][2]["reported_at"])]
+    md = (tmp_path / "session-policy-report.md").read_text()
+    assert "**Drift scan (check mode): nothing was written.**" in md
+    assert "--limit `tenant2`" in md and "**Summary:** 1 tenant: 1 drifted." in md
+    assert "## Tenants outside this run" in md and "| tenant3 | changed |" in md
+
+
+def test_empty_policy_is_refused_before_any_request(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, policy={}))
+    assert run.rc != 0
+    assert ("The session policy is empty: session_policy_rules and session_policy_default are not set, "
+            "nor is session_policy_tenant") in run.output
+    assert all(t.requests() == [] for t in emu.tenants)
+    assert report(tmp_path)["outcome"] == "invalid"
+
+
+def test_validation_errors_printed_once_one_per_line(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    inv = inventory(tmp_path, emu)
+    assert playbook(PLAYBOOK, inventory=inv).rc == 0
+    assert report(tmp_path)["outcome"] == "applied"
+    for tenant in emu.tenants:
+        tenant.clear_requests()
+    rules = json.loads(json.dumps(POLICY["session_policy_rules"]))
+    rules[0]["match"] = {"risk_confidense": ["low"]}
+    rules[1]["session_lifetime"] = "30x"
+    # Only tenant2's policy is wrong: the whole run stops all the same, before any request.
+    run = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, host_vars={"tenant2": {"session_policy_rules": rules}}))
+    assert run.rc != 0
+    assert all(t.requests() == [] for t in emu.tenants)
+    shown = run.task("Show every error of the session policy, one per line", host="tenant2")["result"]["msg"]
+    assert len(shown) == 2
+    assert shown[0].startswith("session_policy_rules[0].match.risk_confidense: is not a known key "
+                               "(did you mean risk_confidence?) (expected one of: organizations, ")
+    assert shown[1] == "session_policy_rules[1].session_lifetime: has unknown unit 'x' (use m, h, d or w); got '30x'"
+    assert "Finalization of task args" not in run.output
+    assert run.output.count("risk_confidense") == 1
+    assert ('"session_policy_rules[1].session_lifetime: has unknown unit \'x\' (use m, h, d or w); got \'30x\'"'
+            in run.output)
+    assert "The session policy of tenant2 is invalid: 2 errors, listed above." in run.output
+    # The older "Applied" report does not stay looking current.
+    stopped = report(tmp_path)
+    assert stopped["outcome"] == "invalid"
+    assert stopped["heading"] == "Stopped before any tenant was touched: the session policy of 1 tenant is invalid."
+    assert [(t["tenant"], t["status"]) for t in stopped["tenants"]] == [("tenant2", "invalid")]
+    assert stopped["not_reached"] == ["tenant1"]
+
+
+def test_validate_tag_needs_no_credentials(playbook, tmp_path):
+    path = tmp_path / "inventory.yml"
+    hosts = {"acme-dev": {"ansible_connection": "local"}, "acme-prod": {"ansible_connection": "local"}}
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": dict(POLICY)}}))
+    run = playbook(PLAYBOOK, inventory=str(path), args=["--tags", "validate"])
+    assert run.rc == 0, run
+    ran = sorted(set(r["task"] for r in run.results if r["status"] != "skipped"))
+    assert "Enforce tenant settings, Action and binding" not in ran
+    assert "Validate the policy, check its expectations, render the Action" in ran
+
+    bad = dict(POLICY, session_policy_default={"session_lifetime": "7x"})
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": bad}}))
+    run = playbook(PLAYBOOK, inventory=str(path), args=["--tags", "validate"])
+    assert run.rc != 0
+    assert "session_policy_default.session_lifetime: has unknown unit 'x'" in run.output
 
 
 def test_self_service_enforces_settings_and_refuses_or_skips_the_action(playbook, emulator, tmp_path):

@@ -157,6 +157,40 @@ def test_explain_names_the_tenant_setting_when_the_action_sets_nothing():
                           "set it)"]
 
 
+def test_explain_shows_an_unconfirmed_cap_instead_of_refusing():
+    kiosk = {"name": "long kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent",
+             "session_lifetime": "2d"}
+    policy, errors = validate_policy(TENANT, [kiosk, {"name": "idle", "match": {"mfa": True},
+                                                      "idle_session_lifetime": "5d"}], DEFAULT)
+    assert errors == []
+    cases = ex.parse_cases([{"name": "kiosk", "login": {"client": "kiosk-client-id"}},
+                            {"name": "mfa", "login": {"mfa": True}}], ex.LOGINS_PATH)[0]
+    kiosk_answer, mfa_answer = ex.explain(policy, cases)
+    assert kiosk_answer["session_lifetime"] == "2d"  # asked for as written, not clipped
+    assert kiosk_answer["lines"][-2:] == [
+        "  session_lifetime: 2d from the rule; session_policy_tenant.ephemeral_session_lifetime (1d) may cap it: "
+        "Auth0 does not document which setting caps a non-persistent session (unconfirmed)",
+        "  idle_session_lifetime: 8h, session_policy_default's 1d clipped by "
+        "session_policy_tenant.idle_ephemeral_session_lifetime"]
+    assert mfa_answer["lines"][-1] == (
+        "  idle_session_lifetime: 5d from the rule; session_policy_tenant.idle_session_lifetime (3d) may cap it: "
+        "Auth0 does not document which setting caps the idle lifetime of a persistent session (only the maximum "
+        "absolute lifetime is documented) (unconfirmed)")
+    passed, failures = ex.check_expectations(policy, expectations(
+        {"name": "kiosk", "login": {"client": "kiosk-client-id"}, "expect": {"session_lifetime": "1d"}}), "t1")
+    assert failures == [
+        "t1: session_policy_expectations[0] \"kiosk\": session_lifetime: expected 1d, got 2d from the rule; "
+        "session_policy_tenant.ephemeral_session_lifetime (1d) may cap it: Auth0 does not document which setting caps "
+        "a non-persistent session (unconfirmed)"]
+
+
+def test_explain_within_an_unconfirmed_cap_says_within():
+    lines = ex.explain(POLICY, ex.parse_cases([{"name": "kiosk", "login": {"client_name": "Kiosk", "mfa": False}}],
+                                              ex.LOGINS_PATH)[0])[0]["lines"]
+    assert lines[-2] == ("  session_lifetime: 8h from the rule, within session_policy_tenant.ephemeral_session_lifetime "
+                         "(1d)")
+
+
 def expectations(*cases):
     parsed, errors = ex.parse_cases(list(cases), ex.EXPECTATIONS_PATH, with_expect=True)
     assert errors == []

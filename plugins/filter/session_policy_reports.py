@@ -14,6 +14,8 @@ import json
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.sessionguard.auth0.plugins.filter.markdown import markdown_cell
+
 STATUSES = ("compliant", "changed", "drifted", "failed")
 
 
@@ -58,8 +60,8 @@ def merge_session_policy_reports(reports, names=None):
                 summary=_summary(tenants, not_reached))
 
 
-def _cell(value):
-    return str(value).replace("|", "\\|").replace("\n", " ")
+def _names(names):
+    return ", ".join(markdown_cell(name) for name in names)
 
 
 def session_policy_report_markdown(merged):
@@ -74,20 +76,22 @@ def session_policy_report_markdown(merged):
     lines += ["", "| slice | mode | tenants | not reached |", "|---|---|---|---|"]
     for part in merged["slices"]:
         mode = "check" if part["check_mode"] else "apply"
-        lines.append("| %s | %s | %s | %s |" % (_cell(part["name"]), mode, ", ".join(part["tenants"]),
-                                                ", ".join(part["not_reached"])))
+        lines.append("| %s | %s | %s | %s |" % (markdown_cell(part["name"]), mode, _names(part["tenants"]),
+                                                _names(part["not_reached"])))
     if merged.get("overlaps"):
         lines += ["", "Reported by more than one slice (the last slice's record is kept): %s."
-                  % ", ".join(merged["overlaps"])]
+                  % _names(merged["overlaps"])]
     lines += ["", "| tenant | slice | status | differences | error |", "|---|---|---|---|---|"]
     for record in merged["tenants"]:
-        differences = "<br>".join(
-            "%s `%s`: %s → %s" % (d.get("part"), d.get("field"), json.dumps(d.get("current")), json.dumps(d.get("desired")))
+        # Each value escaped on its own, as the role's Markdown template does, so the markup between stays.
+        differences = "<br>".join("%s `%s`: %s → %s" % tuple(markdown_cell(value) for value in (
+            d.get("part"), d.get("field"), json.dumps(d.get("current")), json.dumps(d.get("desired"))))
             for d in record.get("differences") or [])
-        cells = (record.get("tenant"), record.get("slice"), record.get("status"), differences, record.get("error") or "")
-        lines.append("| %s |" % " | ".join(_cell(cell) for cell in cells))
+        cells = [markdown_cell(record.get(key)) for key in ("tenant", "slice", "status")]
+        cells += [differences, markdown_cell(record.get("error"))]
+        lines.append("| %s |" % " | ".join(cells))
     for name in merged["not_reached"]:
-        lines.append("| %s | | not reached | | |" % _cell(name))
+        lines.append("| %s | | not reached | | |" % markdown_cell(name))
     summary = merged["summary"]
     lines += ["", "**Summary:** %d tenant%s: %s, %d not reached." % (
         summary["tenants"], "" if summary["tenants"] == 1 else "s",

@@ -107,15 +107,6 @@ def _binding_differences(before, after):
     return []
 
 
-def _replaced_settings(settings):
-    """The written fields' values before the run (None: not set) and as the tenant stored them, in human form."""
-    stored = settings["settings"] or {}
-    before = dict((field, None if value == NOT_SET else value) for field, value in settings["diff"]["before"].items())
-    after = dict((field, (stored.get(field) or {}).get("human") if field != "cookie_mode" else stored.get(field))
-                 for field in settings["changed_fields"])
-    return dict(before=before, after=after)
-
-
 def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
                   check_mode, sleep=time.sleep, clock=time.monotonic, plan="enterprise", action_on_self_service="fail"):
     """Enforce settings, Action and binding; return one outcome with every difference.
@@ -171,9 +162,6 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         outcome["diff"]["before"]["action"] = action["diff"]["before"]
         outcome["diff"]["after"]["action"] = action["diff"]["after"]
         outcome["code_diff"] = action["code_diff"]
-    if not check_mode and "deploy" in action["operations"]:
-        outcome["replaced"]["action"] = dict(id=action["action"].get("id"), name=action_name,
-                                             before=action["versions"]["before"], after=action["versions"]["after"])
     if action["errors"]:
         outcome["errors"].extend("action: %s" % error for error in action["errors"])
         return _finish(outcome, check_mode)

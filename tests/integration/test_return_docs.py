@@ -6,7 +6,6 @@ does not return, fails: ``ansible-doc`` must describe real results, not intentio
 import importlib
 import json
 
-import pytest
 import yaml
 
 from harness import connection
@@ -48,7 +47,7 @@ def documented(module):
 def test_every_module_has_a_case():
     import pkgutil
     from ansible_collections.sessionguard.auth0.plugins import modules
-    assert sorted(name for _, name, _ in pkgutil.iter_modules(modules.__path__)) == sorted(CASES)
+    assert sorted(info.name for info in pkgutil.iter_modules(modules.__path__)) == sorted(CASES)
 
 
 def test_return_docs_match_real_results(playbook, emulator):

@@ -25,6 +25,16 @@ def test_overlapping_slices_keep_the_last_record_and_count_each_tenant_once():
     assert md.rstrip().endswith("3 tenants: 1 compliant, 2 changed, 0 drifted, 0 failed, 0 not reached.")
 
 
+def test_hostile_values_are_escaped_and_the_markup_between_kept():
+    evil = {"check_mode": False, "not_reached": [],
+            "tenants": [dict(record("<img src=x onerror=alert(1)>", "failed", "a|b\nc"),
+                             differences=[{"part": "settings", "field": "session_lifetime", "current": "`x`",
+                                           "desired": "7d"}])]}
+    md = session_policy_report_markdown(merge_session_policy_reports([evil]))
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert 'settings `session_lifetime`: "\\`x\\`" → "7d" | a\\|b<br>c |' in md
+
+
 def test_mixed_modes_are_said_and_unreached_tenants_listed():
     scan = {"check_mode": True, "tenants": [record("a", "drifted")], "not_reached": []}
     apply = {"check_mode": False, "tenants": [record("b", "failed", "x|y")], "not_reached": ["c"]}

@@ -6,6 +6,7 @@ run_reliability.py (which puts the outcome table in docs/reliability.md).
 """
 import json
 import os
+import tempfile
 import time
 
 import yaml
@@ -36,8 +37,23 @@ def _module_args(entry, emu, tenant):
     return _expand(args)
 
 
+# Input files made at run time, not committed: a file that is not UTF-8 would itself fail ansible-test's
+# no-smart-quotes sanity test.
+FILES = {"not-utf8.js": b"exports.onExecutePostLogin = async (event, api) => {}; // caf\xe9 in Latin-1.\n"}
+_FILES_DIR = []
+
+
+def _files_dir():
+    if not _FILES_DIR:
+        _FILES_DIR.append(tempfile.mkdtemp(prefix="bad-input-files-"))
+        for name, data in FILES.items():
+            with open(os.path.join(_FILES_DIR[0], name), "wb") as handle:
+                handle.write(data)
+    return _FILES_DIR[0]
+
+
 def _expand(value):
-    """``{files}`` in a string: tests/reliability/files, wherever the checkout is; ``{int:N}``: an N-digit integer."""
+    """``{files}`` in a string: a directory holding FILES; ``{int:N}``: an N-digit integer."""
     if isinstance(value, dict):
         return dict((key, _expand(item)) for key, item in value.items())
     if isinstance(value, list):
@@ -45,7 +61,7 @@ def _expand(value):
     if isinstance(value, str):
         if value.startswith("{int:") and value.endswith("}"):
             return int("1" * int(value[5:-1]))
-        return value.replace("{files}", os.path.join(HERE, "files"))
+        return value.replace("{files}", _files_dir()) if "{files}" in value else value
     return value
 
 

@@ -1,1 +1,0 @@
-exports.onExecutePostLogin = async (event, api) => {}; // café in Latin-1

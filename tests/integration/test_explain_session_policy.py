@@ -63,7 +63,7 @@ def test_explain_playbook_on_the_example_inventory(playbook, tmp_path):
     assert hosts == ["acme-dev", "acme-prod-eu", "acme-prod-us", "acme-staging"]
     shown = run.task("Show the rule each login gets", host="acme-prod-us")["result"]["msg"]
     assert shown[0] == "kiosk in France: rule \"shared kiosks\" (session_policy_rules[2])"
-    assert ("  idle_session_lifetime: 4h, session_policy_default's 12h clipped by "
+    assert ("  idle_session_lifetime: 4h, session_policy_default's 8h clipped by "
             "session_policy_tenant.idle_ephemeral_session_lifetime; expires at 2024-03-01T14:00:00Z "
             "(login 2024-03-01T10:00:00Z)") in shown
 

@@ -61,11 +61,11 @@ def test_one_invalid_policy_stops_every_tenant_and_is_reported(playbook, emulato
     assert run.rc != 0
     assert all(t.requests() == [] for t in emu.tenants)
     rep = report(tmp_path)
-    assert [(t["tenant"], t["status"]) for t in rep["tenants"]] == [("tenant2", "failed")]
+    assert [(t["tenant"], t["status"]) for t in rep["tenants"]] == [("tenant2", "invalid")]
     assert "session_policy_rules[0].match.countries[0]" in rep["tenants"][0]["error"]
     assert sorted(rep["not_reached"]) == ["tenant1", "tenant3"]
     md = (tmp_path / "session-policy-report.md").read_text()
-    assert "1 failed" in md and "session_policy_rules\\[0\\].match.countries\\[0\\]" in md
+    assert "1 invalid" in md and "session_policy_rules\\[0\\].match.countries\\[0\\]" in md
     # Escaped: no tag reaches the file, and the | does not split the row.
     assert "<img" not in md and "<script" not in md
     assert "&lt;img src=x onerror=alert(1)&gt;\\|&lt;script&gt;" in md

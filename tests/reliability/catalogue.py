@@ -130,6 +130,12 @@ def run_catalogue(workdir, entries=None):
         role_results = [r for run in role_runs for r in run.results]
         for entry, tenant in zip(roles, role_tenants):
             results = [r for r in role_results if r["host"] == tenant.name and r["status"] == "failed"]
+            # An invalid policy's errors are printed once, one per line, by the task before the stop.
+            shown = [r for r in role_results if r["host"] == tenant.name
+                     and r["task"] == "Show every error of the session policy, one per line"]
+            if results and shown:
+                results = [dict(results[0], result=dict(results[0]["result"],
+                                                        msg="\n".join(shown[0]["result"].get("msg") or [])))]
             outcomes.append(_judge(entry, tenant, results[:1]))
     finally:
         emu.stop()

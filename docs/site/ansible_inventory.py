@@ -17,6 +17,8 @@ import zlib
 BASE = "https://docs.ansible.com/projects/ansible/devel/"
 # label -> (page, anchor, title)
 LABELS = {
+    # antsibull-docs links a module's "action" attribute to it.
+    "action_plugins": ("plugins/action.html", "action-plugins", "Action plugins"),
     "ansible_configuration_settings": ("reference_appendices/config.html", "ansible-configuration-settings",
                                        "Ansible Configuration Settings"),
     "common_return_values": ("reference_appendices/common_return_values.html", "common-return-values",

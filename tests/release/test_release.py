@@ -166,7 +166,7 @@ def test_enforce_playbook_from_the_installed_collection_converges_two_tenants(re
     # The role and plugins came from the installed copy, not from the source tree (the only collection
     # path is the installed one; with a local connection the session_policy action plugin runs the task in
     # the worker, so no module file path is printed).
-    assert "statically imported: %s/roles/session_policy/tasks/main.yml" % release.collection_dir in first.output
+    assert "%s/roles/session_policy/tasks/" % release.collection_dir in first.output
     assert os.path.join(ROOT, "plugins") not in first.output
     report = json.loads((tmp_path / "reports" / "session-policy-report.json").read_text())
     assert sorted((t["tenant"], t["status"]) for t in report["tenants"]) == [("tenant1", "changed"),

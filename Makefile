@@ -84,9 +84,10 @@ docs-lint: venv $(COLLECTION_LINK)
 # none is skipped and says why; COMPAT_STRICT=1 (.ci/run) insists on the first, 3.10 and 3.13.
 COMPAT := 2.17.14:3.10,3.11,3.12 2.21.5:3.13,3.12
 COMPAT_STRICT ?= 0
-COMPAT_TESTS := tests/integration/test_tenant_session.py tests/integration/test_session_policy_role.py
+COMPAT_TESTS := tests/integration/test_tenant_session.py tests/integration/test_session_policy_role.py \
+    tests/integration/test_session_policy_paths.py
 compat: $(COLLECTION_LINK)
-	COMPAT="$(COMPAT)" COMPAT_STRICT=$(COMPAT_STRICT) PYTEST_WORKERS=$(PYTEST_WORKERS) bash tests/compat/run_compat.sh $(COMPAT_TESTS)
+	SESSION_POLICY_TEST_PATHS="action plugin" COMPAT="$(COMPAT)" COMPAT_STRICT=$(COMPAT_STRICT) PYTEST_WORKERS=$(PYTEST_WORKERS) bash tests/compat/run_compat.sh $(COMPAT_TESTS)
 
 # Which Python each compat leg would use, without running it.
 compat-find:

@@ -5,6 +5,7 @@ default) and with the module in its own interpreter (``sessionguard_auth0_run_as
 """
 import functools
 import json
+import os
 import re
 
 import pytest
@@ -13,7 +14,8 @@ import yaml
 from harness import ACTION, PLAYBOOK, POLICY, inventory
 
 
-@pytest.fixture(params=["action plugin", "module"])
+# The compat legs run the action plugin path only (test_session_policy_paths.py compares the two there).
+@pytest.fixture(params=os.environ.get("SESSION_POLICY_TEST_PATHS", "action plugin,module").split(","))
 def execution(request):
     return request.param
 

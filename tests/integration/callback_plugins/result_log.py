@@ -28,7 +28,11 @@ class CallbackModule(CallbackBase):
         path = os.environ.get("RESULT_LOG")
         if not path:
             return
-        record = {"task": result.task_name if hasattr(result, "task_name") else result._task.get_name(),
+        name = result.task_name if hasattr(result, "task_name") else result._task.get_name()
+        if getattr(result._task, "_role", None) is not None and " : " in name:
+            # The task's own name: newer ansible-core puts the role's name before it in task_name.
+            name = name.split(" : ", 1)[1]
+        record = {"task": name,
                   "host": result._host.get_name(), "status": status,
                   "result": self._clean(result._result)}
         with open(path, "a") as handle:

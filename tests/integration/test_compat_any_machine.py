@@ -21,7 +21,9 @@ def laptop_env(tmp_path):
     os.symlink(os.path.realpath(sys.executable), str(bin_dir / ("python" + version)))
     home = tmp_path / "home"
     home.mkdir()
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("PYENV", "UV_", "VIRTUAL_ENV")))
+    # Nor CI's COMPAT_STRICT (.ci/run exports it): a laptop's make test runs the legs it can.
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(("PYENV", "UV_", "VIRTUAL_ENV")) and k != "COMPAT_STRICT")
     env.update(HOME=str(home), PATH=os.pathsep.join([str(bin_dir), "/usr/bin", "/bin"]),
                PIP_CACHE_DIR=os.path.join(os.path.expanduser("~"), ".cache", "pip"))
     return env, version

@@ -3,7 +3,7 @@ import copy
 import json
 
 from harness import ACTION, PLAYBOOK, POLICY, inventory
-from test_session_policy_role import bound_names
+from test_session_policy_role import bound_names, token_audiences
 
 ROLLBACK = """
 - name: Roll back
@@ -137,3 +137,18 @@ def test_check_mode_report_is_refused(playbook, emulator, tmp_path):
     assert run.rc != 0
     assert "is the report of a check-mode run, which wrote nothing" in run.output
     assert emu.tenant("tenant1").writes() == []
+
+
+def test_rollback_takes_the_roles_connection_mapping(playbook, emulator, tmp_path):
+    """Every connection option of session_policy_connection reaches the rollback, audience included."""
+    emu = emulator(2)
+    apply_a_then_b(playbook, emu, tmp_path)
+    custom = "https://login.acme.example/api/v2/"
+    tenant1, tenant2 = emu.tenant("tenant1"), emu.tenant("tenant2")
+    extra = {"tenant1": {"session_policy_connection": {"audience": tenant1.audience}},
+             "tenant2": {"session_policy_connection": {"audience": custom}}}
+    run = playbook(ROLLBACK, inventory=inventory(tmp_path, emu, host_vars=extra))
+    assert run.rc != 0
+    assert token_audiences(tenant1) == [tenant1.audience] and token_audiences(tenant2) == [custom]
+    assert rollback_report(tmp_path)[1] == {"tenant1": "restored", "tenant2": "failed"}
+    assert tenant1.settings_minutes()["idle_session_lifetime"] == 4320 and tenant2.writes() == []

@@ -20,14 +20,9 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._action_version
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import version_ref
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import read_action
-from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
-    DurationError, format_minutes, parse_duration)
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import DurationError, parse_duration
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
-    SETTING_KEYS, ensure_settings, read_settings)
-
-
-def _human(field, value):
-    return value if field == "cookie_mode" else format_minutes(value)
+    SETTING_KEYS, check_idle_within_absolute, human, read_settings, write_settings)
 
 
 def _to_api_value(field, value):
@@ -35,12 +30,13 @@ def _to_api_value(field, value):
 
 
 def _plan_settings(client, recorded, plan):
+    """Sort the recorded settings into restores, conflicts and notes; the settings read (None: no read)."""
     before, after = recorded.get("before") or {}, recorded.get("after") or {}
     if not before:
-        return
+        return None
     current = read_settings(client)
     for field in sorted(before):
-        now = _human(field, current.get(field))
+        now = human(field, current.get(field))
         entry = dict(part="settings", field=field, current=now, restore_to=before[field], left_by_run=after.get(field))
         if before[field] is None:
             plan["notes"].append("settings %s: the tenant had no value before the run, so there is none to restore"
@@ -51,6 +47,7 @@ def _plan_settings(client, recorded, plan):
             plan["restores"].append(entry)
         else:
             plan["conflicts"].append(entry)
+    return current
 
 
 def _plan_action(client, recorded, plan):
@@ -125,7 +122,7 @@ def restore_policy(client, replaced, force, check_mode):
                    diff=dict(before={}, after={}), errors=[])
     replaced = replaced or {}
     try:
-        _plan_settings(client, replaced.get("settings") or {}, outcome)
+        current = _plan_settings(client, replaced.get("settings") or {}, outcome)
         _plan_action(client, replaced.get("action"), outcome)
     except Auth0Error as exc:
         outcome.update(status="failed", errors=[str(exc)])
@@ -147,7 +144,10 @@ def restore_policy(client, replaced, force, check_mode):
     try:
         settings = dict((e["field"], _to_api_value(e["field"], e["restore_to"])) for e in todo if e["part"] == "settings")
         if settings:
-            written = ensure_settings(client, settings, check_mode=False)
+            # The read the plan made is the current state: no second GET before the write.
+            problems = check_idle_within_absolute(settings, current)
+            written = write_settings(client, settings, current, check_mode=False) if not problems else dict(
+                errors=problems, changed=False)
             outcome["errors"].extend("tenant settings: %s" % error for error in written["errors"])
             if written["changed"]:
                 done.append("restore settings")

@@ -23,7 +23,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
-    NOT_SET, apply_to, check_idle_within_absolute, read_settings, shown, write_settings)
+    apply_to, check_idle_within_absolute, human, read_settings, shown, write_settings)
 
 TRIGGER = "post-login"
 # api.session.setExpiresAt/setIdleExpiresAt/setCookieMode and event.session.created_at are Enterprise
@@ -71,13 +71,13 @@ def _settings_differences(outcome):
             for field in outcome["changed_fields"]]
 
 
-def _replaced_settings(settings):
+def _replaced_settings(settings, current):
     """The written fields' values before the run (None: not set) and as the tenant stored them, in human form."""
     stored = settings["settings"] or {}
-    before = dict((field, None if value == NOT_SET else value) for field, value in settings["diff"]["before"].items())
-    after = dict((field, (stored.get(field) or {}).get("human") if field != "cookie_mode" else stored.get(field))
-                 for field in settings["changed_fields"])
-    return dict(before=before, after=after)
+    fields = settings["changed_fields"]
+    return dict(before=dict((field, human(field, current.get(field))) for field in fields),
+                after=dict((field, stored.get(field) if field == "cookie_mode" else (stored.get(field) or {}).get("human"))
+                           for field in fields))
 
 
 def _action_differences(outcome, name):
@@ -186,7 +186,7 @@ def _settings_step(outcome, client, desired, current, check_mode):
         for side in ("before", "after"):
             outcome["diff"][side].setdefault("settings", {}).update(settings["diff"][side])
         if not check_mode:
-            replaced = _replaced_settings(settings)
+            replaced = _replaced_settings(settings, current)
             record = outcome["replaced"].setdefault("settings", dict(before={}, after={}))
             for side in ("before", "after"):
                 record[side].update(replaced[side])
@@ -232,16 +232,12 @@ def _left_in(outcome, check_mode):
         return "policy applied" if outcome["changed"] else "policy already applied"
     if not outcome["changed"]:
         return "unchanged: nothing was written"
-    held = ", ".join("%s (stays %s, the policy wants %s)" % (field, _shown(field, pair[0]), _shown(field, pair[1]))
+    held = ", ".join("%s (stays %s, the policy wants %s)" % (field, shown(field, pair[0]), shown(field, pair[1]))
                      for field, pair in sorted(outcome["held_back"].items()))
     text = "partly applied, no session longer than before: done %s" % ", ".join(outcome["operations"])
     if held:
         text += "; not lengthened until the Action is deployed and bound: %s" % held
     return text
-
-
-def _shown(field, value):
-    return value if field == "cookie_mode" else shown(value)
 
 
 def _finish(outcome, check_mode):

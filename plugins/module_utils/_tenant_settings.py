@@ -94,8 +94,17 @@ def check_idle_within_absolute(desired, current):
     return errors
 
 
-def shown(minutes):
-    return NOT_SET if minutes is None else format_minutes(minutes)
+def human(field, value):
+    """A setting as users write it: a duration for a lifetime (minutes in), the mode itself for cookie_mode.
+
+    None (not set) stays None, for records a rollback reads back; ``shown`` is the form for messages.
+    """
+    return value if field == "cookie_mode" else format_minutes(value)
+
+
+def shown(field, value):
+    """A setting in a message or a diff: its human form, or "not set"."""
+    return NOT_SET if value is None else human(field, value)
 
 
 def compare(desired, current):
@@ -111,7 +120,7 @@ def compare(desired, current):
     for field in LIFETIME_FIELDS:
         if field in desired and desired[field] != current.get(field):
             patch["%s_in_minutes" % field] = desired[field]
-            before[field] = shown(current.get(field))
+            before[field] = shown(field, current.get(field))
             after[field] = format_minutes(desired[field])
             changed.append(field)
     if "cookie_mode" in desired and desired["cookie_mode"] != current.get("cookie_mode"):
@@ -131,9 +140,7 @@ def apply_to(current, desired):
 
 def not_applied(desired, stored):
     """Fields the tenant stored differently from what was sent (a plan cap Auth0 applied silently)."""
-    return ["%s: sent %s, the tenant stored %s" % (field, shown(value) if field != "cookie_mode" else value,
-                                                   shown(stored.get(field)) if field != "cookie_mode"
-                                                   else stored.get(field))
+    return ["%s: sent %s, the tenant stored %s" % (field, shown(field, value), shown(field, stored.get(field)))
             for field, value in sorted(desired.items()) if stored.get(field) != value]
 
 

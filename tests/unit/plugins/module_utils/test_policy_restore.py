@@ -20,8 +20,10 @@ class FakeClient(object):
         self.deployed = dict(deployed or V2)
         self.action_exists = action_exists
         self.writes = []
+        self.reads = []
 
     def get(self, path, params=None):
+        self.reads.append(path)
         if path == "/api/v2/tenants/settings":
             return dict(self.settings)
         if not self.action_exists:
@@ -50,6 +52,8 @@ def test_restores_both_parts_then_a_rerun_writes_nothing():
     assert client.writes == [("PATCH", "/api/v2/tenants/settings", {"idle_session_lifetime_in_minutes": 4320}),
                              ("POST", "/api/v2/actions/actions/act/versions/v1/deploy", None)]
     assert client.deployed["code"] == "A" and client.deployed["number"] == 3
+    # The plan's one settings read is what the write compares against: no second GET.
+    assert client.reads.count("/api/v2/tenants/settings") == 1
     client.writes = []
     again = restore_policy(client, REPLACED, force=False, check_mode=False)
     assert (again["status"], again["changed"], client.writes) == ("already_restored", False, [])

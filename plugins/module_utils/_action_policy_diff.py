@@ -19,16 +19,17 @@ import json
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import format_minutes
 
-_POLICY_PREFIX = "const POLICY = "
+# The one line of policy data in a rendered Action: written by plugin_utils/_policy_render.py, read back here.
+POLICY_PREFIX = "const POLICY = "
 _MINUTES_SUFFIX = "_minutes"
 
 
 def _policy_of_line(line):
     text = line.strip()
-    if not (text.startswith(_POLICY_PREFIX) and text.endswith(";")):
+    if not (text.startswith(POLICY_PREFIX) and text.endswith(";")):
         return None
     try:
-        data = json.loads(text[len(_POLICY_PREFIX):-1])
+        data = json.loads(text[len(POLICY_PREFIX):-1])
     except ValueError:
         return None
     return data if isinstance(data, dict) and isinstance(data.get("rules"), list) else None

@@ -19,11 +19,12 @@ import io
 import json
 import os
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import POLICY_PREFIX
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import action_effects
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import EFFECT_LIFETIMES
 
 ACTION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "session_policy_action.js")
-POLICY_LINE = 'const POLICY = {"default":{},"rules":[]};'
+POLICY_LINE = POLICY_PREFIX + '{"default":{},"rules":[]};'
 
 _TEMPLATE = []
 
@@ -75,4 +76,4 @@ def js_json(data):
 
 def render_action(normalized):
     """The Post-Login Action code for a policy ``validate_policy`` returned: the same policy, the same bytes."""
-    return _template().replace(POLICY_LINE, "const POLICY = %s;" % js_json(action_data(normalized)))
+    return _template().replace(POLICY_LINE, "%s%s;" % (POLICY_PREFIX, js_json(action_data(normalized))))

@@ -28,7 +28,7 @@ from ansible.utils.vars import merge_hash
 
 # Imported here, not in run(): the strategy loads this plugin in the controller's main process,
 # so requests and the module_utils are imported once there and every forked worker inherits them.
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import HAS_REQUESTS, secret_forms
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import HAS_REQUESTS, all_secret_forms
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import (
     check_connection_params, client_from_params, full_argument_spec, merged_rules, validate_certs_warning)
 from ansible_collections.sessionguard.auth0.plugins.module_utils._session_policy_task import (
@@ -118,8 +118,7 @@ class ActionModule(ActionBase):
         if errors:
             result.update(failed=True, msg="; ".join(errors))
         # Also the escaped forms (repr, JSON) a message may quote a secret in, as Auth0Module masks them.
-        no_log_values = set(no_log_values) | set(form for value in no_log_values
-                                                 for form in secret_forms(value if isinstance(value, str) else str(value)))
+        no_log_values = set(no_log_values) | all_secret_forms(no_log_values)
         # As AnsibleModule does: booleans and None are kept, so `changed: false` is not masked.
         kept = dict((key, value) for key, value in result.items() if value is None or isinstance(value, bool))
         result = remove_values(result, no_log_values)

@@ -92,6 +92,11 @@ def secret_forms(value):
     return sorted(form for form in forms if len(form) >= 4)
 
 
+def all_secret_forms(values):
+    """Every form of every value in ``values`` (non-strings as their text): what a result must not hold."""
+    return set(form for value in values for form in secret_forms(value if isinstance(value, str) else str(value)))
+
+
 def error_from_response(response, method, path):
     """Turn an Auth0 error body (Management API or OAuth shape, or an HTML page) into one line."""
     status = response.status_code
@@ -148,7 +153,6 @@ class Auth0Client(object):
         self._verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self._paced_until = 0.0
         self.tokens_fetched = 0
-        self.requests_sent = 0
 
     def secrets(self):
         """Values that must be masked in anything the caller prints."""
@@ -252,7 +256,6 @@ class Auth0Client(object):
             if bearer:
                 headers["Authorization"] = "Bearer %s" % self.token
             try:
-                self.requests_sent += 1
                 # Redirects are never followed: a 3xx would carry the bearer token elsewhere.
                 response = self._session.request(method, url, params=params, json=json_body, headers=headers,
                                                  timeout=self.timeout, verify=self._verify, allow_redirects=False)

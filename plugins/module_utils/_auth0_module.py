@@ -15,7 +15,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Auth0Client, line_break_problem, secret_forms, validate_domain)
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Auth0Client, all_secret_forms, line_break_problem, validate_domain)
 
 CONNECTION_OPTIONS = ("domain", "client_id", "client_secret", "token", "audience",
                       "validate_certs", "ca_path", "timeout", "retries", "max_retry_wait")
@@ -116,9 +116,7 @@ class Auth0Module(AnsibleModule):
 
     def _mask(self, values):
         """Mask each secret as given and in the escaped forms a message may quote it in (repr, JSON)."""
-        for value in values:
-            for form in secret_forms(value if isinstance(value, str) else str(value)):
-                self.no_log_values.add(form)
+        self.no_log_values.update(all_secret_forms(values))
 
     @property
     def client(self):

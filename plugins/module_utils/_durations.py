@@ -20,7 +20,6 @@ from fractions import Fraction
 
 MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
 
-ABSOLUTE_FIELDS = ("session_lifetime", "ephemeral_session_lifetime")
 IDLE_FIELDS = ("idle_session_lifetime", "idle_ephemeral_session_lifetime")
 LIFETIME_FIELDS = ("session_lifetime", "idle_session_lifetime",
                    "ephemeral_session_lifetime", "idle_ephemeral_session_lifetime")

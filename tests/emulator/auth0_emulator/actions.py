@@ -316,7 +316,6 @@ class ActionStore:
                        number=len(action.versions) + 1, created_at=now, updated_at=now)
         action.versions.append(version)
         action.deployed_version_id = version["id"]
-        action.deployed_at = self._now()
         if (payload or {}).get("update_draft"):
             action.code, action.runtime = old["code"], old["runtime"]
             action.dependencies = copy.deepcopy(old["dependencies"])

@@ -16,7 +16,8 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sessionguard.auth0.plugins.filter.markdown import markdown_cell
 
-STATUSES = ("compliant", "changed", "drifted", "failed")
+# Every status a tenant record of the role's report can have (its summary counts the same ones).
+STATUSES = ("compliant", "changed", "drifted", "failed", "invalid")
 
 
 def _summary(tenants, not_reached):

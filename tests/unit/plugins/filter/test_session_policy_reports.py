@@ -19,10 +19,19 @@ def test_overlapping_slices_keep_the_last_record_and_count_each_tenant_once():
         ("a", "changed", "job2"), ("b", "changed", "job1"), ("c", "compliant", "job2")]
     assert merged["overlaps"] == ["a"] and merged["not_reached"] == []
     assert merged["summary"] == {"tenants": 3, "compliant": 1, "changed": 2, "drifted": 0, "failed": 0,
-                                 "not_reached": 0}
+                                 "invalid": 0, "not_reached": 0}
     md = session_policy_report_markdown(merged)
     assert "Reported by more than one slice (the last slice's record is kept): a." in md
-    assert md.rstrip().endswith("3 tenants: 1 compliant, 2 changed, 0 drifted, 0 failed, 0 not reached.")
+    assert md.rstrip().endswith("3 tenants: 1 compliant, 2 changed, 0 drifted, 0 failed, 0 invalid, 0 not reached.")
+
+
+def test_a_slice_stopped_by_an_invalid_policy_counts_its_tenant_as_invalid():
+    stopped = {"check_mode": False, "tenants": [record("a", "invalid", "session_policy_rules[0].match: ...")],
+               "not_reached": ["b"]}
+    applied = {"check_mode": False, "tenants": [record("c", "changed")], "not_reached": []}
+    merged = merge_session_policy_reports([stopped, applied])
+    assert merged["summary"] == {"tenants": 3, "compliant": 0, "changed": 1, "drifted": 0, "failed": 0,
+                                 "invalid": 1, "not_reached": 1}
 
 
 def test_hostile_values_are_escaped_and_the_markup_between_kept():

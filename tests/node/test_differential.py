@@ -190,10 +190,36 @@ class Node(object):
         self.process.wait(timeout=30)
 
 
+# The tenant settings that cap each lifetime, by cookie mode (docs/policy.md, "Capping").
+CAPS = {"persistent": ("session_lifetime", "idle_session_lifetime"),
+        "non-persistent": ("ephemeral_session_lifetime", "idle_ephemeral_session_lifetime")}
+
+
+def reference_action(normalized, index):
+    """What the Action must set for the rule at ``index`` (None: the default), written out apart from
+    _policy_effects: the renderer takes its data from that module too, so comparing Python with Node
+    alone could not catch an error in it (an inherited lifetime not clipped, a mode from the wrong place)."""
+    tenant, default = normalized["tenant"], normalized["default"]
+    rule = normalized["rules"][index] if index is not None else {}
+    default_mode = default.get("cookie_mode") or tenant.get("cookie_mode") or "persistent"
+    mode = rule.get("cookie_mode") or default_mode
+    out = {}
+    for field, cap in zip(("session_lifetime", "idle_session_lifetime"), CAPS[mode]):
+        if field in rule:
+            out[field] = rule[field]
+        elif field in default:
+            inherited_across = index is not None and mode != default_mode and tenant.get(cap)
+            out[field] = min(default[field], tenant[cap]) if inherited_across else default[field]
+    if rule.get("cookie_mode") or default.get("cookie_mode"):
+        out["cookie_mode"] = rule.get("cookie_mode") or default["cookie_mode"]
+    return out
+
+
 def python_outcome(normalized, login, created, now):
     parsed, errors = parse_login(login, ["login"])
     assert errors == [], errors
     decision = evaluate(normalized, parsed)
+    assert decision["action"] == reference_action(normalized, decision["index"]), decision
     expires, idle = expiry_instants(decision, instant(created) if created else None, now)
     return {"rule": decision["index"], "setExpiresAt": expires, "setIdleExpiresAt": idle,
             "setCookieMode": decision["action"].get("cookie_mode")}
@@ -202,6 +228,8 @@ def python_outcome(normalized, login, created, now):
 def node_outcome(answer):
     calls = dict(answer["calls"])
     assert len(calls) == len(answer["calls"]), answer  # each method at most once
+    # JSON turns undefined and NaN into null: a call with one must not pass for "not called".
+    assert None not in calls.values(), answer
     return {"rule": answer["rule"], "setExpiresAt": calls.get("setExpiresAt"),
             "setIdleExpiresAt": calls.get("setIdleExpiresAt"), "setCookieMode": calls.get("setCookieMode")}
 

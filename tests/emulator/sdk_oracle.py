@@ -154,7 +154,7 @@ def check_answer(method, path, status, answer):
         return []
     model = found[1]
     if model is None:
-        return [] if answer is None else ["%s %s: the SDK expects no body" % (method, path)]
+        return [] if answer is None else ["%s %s answer: the SDK expects no body" % (method, path)]
     try:
         model.model_validate(answer)
     except pydantic.ValidationError as exc:

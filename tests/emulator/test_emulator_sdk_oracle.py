@@ -28,5 +28,7 @@ def test_the_oracle_can_fail():
     assert sdk_oracle.check_request("POST", "/api/v2/actions/actions", {"name": "a", "triggers": []})
     wrong_type = sdk_oracle.check_answer("GET", "/api/v2/actions/actions/a1", 200, {"id": "a1", "name": ["not", "a", "str"]})
     assert wrong_type and "name" in wrong_type[0]
+    assert sdk_oracle.check_answer("DELETE", "/api/v2/actions/actions/a1", 204, {"a": 1}) == [
+        "DELETE /api/v2/actions/actions/a1 answer: the SDK expects no body"]
     invented = sdk_oracle.check_answer("GET", "/api/v2/tenants/settings", 200, {"session_lifetime": 1, "invented": 1})
     assert invented == ["GET /api/v2/tenants/settings answer: invented: not in the SDK's GetTenantSettingsResponseContent"]

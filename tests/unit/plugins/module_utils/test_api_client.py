@@ -215,11 +215,15 @@ def test_a_token_with_a_trailing_newline_is_stripped_and_an_invalid_header_never
 
 
 @pytest.mark.parametrize("exc", [requests.exceptions.InvalidURL("bad url"), OSError(2, "No such file: /missing/ca.pem"),
-                                 requests.exceptions.ChunkedEncodingError("broken"), OverflowError("timeout too large")])
+                                 requests.exceptions.ChunkedEncodingError("broken\nsecond line"),
+                                 OverflowError("timeout too large")])
 def test_every_requests_error_becomes_one_line(exc):
     client, session, unused = client_with([exc], client_id=None, client_secret=None, token=TOKEN)
-    with pytest.raises(Auth0Error, match="could not be sent"):
+    with pytest.raises(Auth0Error, match="could not be sent") as info:
         client.get("/api/v2/x")
+    assert "\n" not in str(info.value)
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        assert "broken second line" in str(info.value)
 
 
 def test_secrets_include_their_escaped_forms():

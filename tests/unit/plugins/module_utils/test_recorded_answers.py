@@ -132,6 +132,7 @@ def test_binding_on_recorded_answers_sends_what_the_terraform_provider_sent():
     assert transport.sent[1][3] == log[21]["request"]
     assert [b["action"] for b in outcome["bindings"]] == [b["action"]["name"] for b in log[22]["response"]["bindings"]]
     # The binding ids were renewed by the PATCH and the write is still recognised as ours.
+    assert outcome["bindings"][0]["id"] == log[22]["response"]["bindings"][0]["id"]
     assert outcome["bindings"][0]["id"] != log[19]["response"]["bindings"][0]["id"]
     assert transport.script == []
 

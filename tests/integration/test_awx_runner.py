@@ -11,18 +11,11 @@ import ansible_runner
 import yaml
 
 from auth0_emulator.tenant import ALL_SCOPES
-from harness import COLLECTIONS, POLICY, ensure_collection_link
+from harness import AWX_CREDENTIAL_VARS, COLLECTIONS, POLICY, emulator_secrets, ensure_collection_link, leaks_in
 
 ENFORCE_TASK = "Enforce tenant settings, Action and binding"
 # The fleet credential type of docs/guides/awx.md: one secret extra variable, a YAML mapping by tenant,
 # and the inventory's group_vars picking each tenant's pair from it.
-CREDENTIAL_VARS = {
-    "session_policy_client_id": "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_id }}",
-    "session_policy_client_secret":
-        "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_secret }}",
-}
-
-
 def private_data_dir(tmp_path, emu, job):
     """The layout AWX gives ansible-runner, fresh for each job: project/, inventory/, env/ (extravars and envvars)."""
     base = tmp_path / job
@@ -32,7 +25,7 @@ def private_data_dir(tmp_path, emu, job):
         "- name: Enforce the session policy\n  ansible.builtin.import_playbook: sessionguard.auth0.enforce_session_policy\n")
     hosts = dict((t.name, {"session_policy_domain": t.domain}) for t in emu.tenants)
     group_vars = dict(POLICY, session_policy_ca_path=emu.ca_path, session_policy_report_dir=str(tmp_path / "reports"),
-                      ansible_python_interpreter=sys.executable, **CREDENTIAL_VARS)
+                      ansible_python_interpreter=sys.executable, **AWX_CREDENTIAL_VARS)
     (base / "inventory" / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": group_vars}}))
     credentials = yaml.safe_dump(dict((t.name, {"client_id": t.client_id, "client_secret": t.client_secret})
                                       for t in emu.tenants))
@@ -69,23 +62,20 @@ def report(tmp_path):
 
 
 def assert_no_secret_anywhere(base, runner, emu):
-    secrets = [t.client_secret for t in emu.tenants] + [tok for t in emu.tenants for tok in t.issued_tokens()]
+    secrets = emulator_secrets(emu)
     assert len(secrets) > len(emu.tenants)
     with open(os.path.join(base, "env", "extravars")) as handle:
         # The job's input holds every client secret, so a leak into the output would be found below.
-        assert all(t.client_secret in handle.read() for t in emu.tenants[:1])
-    events = json.dumps(list(runner.events))
+        extravars = handle.read()
+    assert all(t.client_secret in extravars for t in emu.tenants)
+    texts = {"events": json.dumps(list(runner.events))}
     artifacts = os.path.join(base, "artifacts")
-    texts = []
     for root, unused_dirs, files in os.walk(artifacts):
         for name in files:
             with open(os.path.join(root, name), errors="replace") as handle:
-                texts.append((os.path.join(root, name), handle.read()))
+                texts[os.path.join(root, name)] = handle.read()
     assert len(texts) > 10
-    for secret in secrets:
-        assert secret not in events
-        for path, text in texts:
-            assert secret not in text, "a secret in %s" % path
+    assert leaks_in(texts, secrets) == []
 
 
 def test_check_then_apply_through_ansible_runner(emulator, tmp_path):

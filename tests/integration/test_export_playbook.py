@@ -1,6 +1,8 @@
 """The export_session_policy playbook: the role's connection mapping, and plain YAML out."""
 import yaml
 
+from harness import inventory
+
 EXPORT = "- ansible.builtin.import_playbook: sessionguard.auth0.export_session_policy\n"
 
 
@@ -50,11 +52,8 @@ def test_export_uses_the_connection_mapping_and_writes_plain_yaml(playbook, emul
 def test_export_keeps_the_older_connection_variables(playbook, emulator, tmp_path):
     """The older session_policy_<option> variables keep working."""
     emu = emulator(1)
-    tenant = emu.tenant("tenant1")
-    hosts = {"tenant1": {"ansible_connection": "local", "session_policy_domain": tenant.domain,
-                         "session_policy_client_id": tenant.client_id,
-                         "session_policy_client_secret": tenant.client_secret, "session_policy_timeout": 11}}
-    run = playbook(EXPORT, inventory=write_inventory(tmp_path, hosts, {"session_policy_ca_path": emu.ca_path}),
+    older = {"tenant1": {"session_policy_timeout": 11}}
+    run = playbook(EXPORT, inventory=inventory(tmp_path, emu, policy={}, host_vars=older),
                    extra_vars={"session_policy_export_dir": str(tmp_path / "exported")}, verbosity=3)
     assert run.rc == 0, run
     assert run.task("Read the tenant's session settings")["result"]["invocation"]["module_args"]["timeout"] == 11

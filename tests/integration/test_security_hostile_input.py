@@ -97,14 +97,18 @@ def test_renaming_the_action_retires_the_old_one_and_the_scan_sees_it(playbook, 
     assert ACTION in [a["name"] for a in tenant.actions()]
 
     clean = playbook(PLAYBOOK, inventory=renamed, check=True)
+    assert clean.rc == 0, clean
     assert report(tmp_path)["tenants"][0]["status"] == "compliant", clean
 
     # Both policy Actions bound (an old one bound again by hand): the scan reports the second one as drift.
     with tenant.lock:
         tenant.binding_store.replace("post-login", {"bindings": [
             {"ref": {"type": "action_name", "value": name}, "display_name": name} for name in (ACTION, "session-policy-v2")]})
+    tenant.clear_requests()
     both = playbook(PLAYBOOK, inventory=renamed, check=True)
     assert both.rc == 0, both
+    # A scan reports the second policy Action; it does not unbind it.
+    assert tenant.writes() == [] and bound_names(tenant) == [ACTION, "session-policy-v2"]
     entry = report(tmp_path)["tenants"][0]
     assert entry["status"] == "drifted"
     assert {"part": "binding", "field": "bindings", "current": [ACTION, "session-policy-v2"],

@@ -107,6 +107,12 @@ def test_both_paths_give_the_same_results_requests_and_state(playbook, emulator,
     assert "could not get a Management API token" in by_name["bad secret"]["msg"]
     raw = dict((r["task"], r["result"]) for r in seen["action plugin"]["raw"])
     assert raw["unverified"]["invocation"]["module_args"]["client_secret"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    assert raw["apply"]["invocation"]["module_args"]["domain"] == tenant.domain  # the role's report reads it
+    # Where the module path returns an invocation (ansible-core before 2.21), the action plugin's is the same.
+    raw_module = dict((r["task"], r["result"]) for r in seen["module"]["raw"])
+    for name, result in raw.items():
+        if "invocation" in raw_module[name]:
+            assert result.get("invocation") == raw_module[name]["invocation"], name
     assert any("validate_certs is false" in str(w) for w in by_name["unverified"].get("warnings", [])), by_name
 
 

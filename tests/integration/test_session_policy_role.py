@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from harness import ACTION, PLAYBOOK, POLICY, inventory
+from harness import ACTION, AWX_CREDENTIAL_VARS, PLAYBOOK, POLICY, inventory
 
 
 # The compat legs run the action plugin path only (test_session_policy_paths.py compares the two there).
@@ -266,13 +266,6 @@ def test_audience_reaches_the_token_request(playbook, emulator, tmp_path, style)
     assert emu.tenant("tenant2").writes() == []
 
 
-AWX_CREDENTIALS_VARS = {
-    "session_policy_client_id": "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_id }}",
-    "session_policy_client_secret":
-        "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_secret }}",
-}
-
-
 def test_tenant_missing_from_a_credentials_mapping_fails_alone(playbook, emulator, tmp_path):
     """docs/guides/awx.md's fleet credential: a tenant left out of it fails alone, reported."""
     emu = emulator(3)
@@ -282,7 +275,7 @@ def test_tenant_missing_from_a_credentials_mapping_fails_alone(playbook, emulato
     credentials = dict((t.name, {"client_id": t.client_id, "client_secret": t.client_secret})
                        for t in emu.tenants if t.name != "tenant2")
     variables = dict(POLICY, session_policy_ca_path=emu.ca_path, session_policy_report_dir=str(tmp_path),
-                     **AWX_CREDENTIALS_VARS)
+                     **AWX_CREDENTIAL_VARS)
     path = tmp_path / "inventory.yml"
     path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": variables}}))
     run = playbook(PLAYBOOK, inventory=str(path), extra_vars={
@@ -317,8 +310,14 @@ def test_limit_run_merges_into_the_fleet_report(playbook, emulator, tmp_path):
     assert summaries[0][2].startswith("~ tenant1 changed: settings ") and "settings session_lifetime: " in summaries[0][2]
 
     emu.tenant("tenant2").set_settings(idle_session_lifetime_minutes=90)
+    for tenant in emu.tenants:
+        tenant.clear_requests()
     scan = playbook(PLAYBOOK, inventory=inv, check=True, args=["--limit", "tenant2"])
     assert scan.rc == 0, scan
+    # Nothing written, the drift left as found, and the tenants outside the limit not even asked.
+    assert all(t.writes() == [] for t in emu.tenants)
+    assert emu.tenant("tenant2").settings_minutes()["idle_session_lifetime"] == 90
+    assert emu.tenant("tenant1").requests() == [] and emu.tenant("tenant3").requests() == []
     merged = report(tmp_path)
     assert (merged["limit"], merged["outcome"]) == ("tenant2", "checked")
     assert [(t["tenant"], t["status"]) for t in merged["tenants"]] == [("tenant2", "drifted")]

@@ -1,7 +1,7 @@
 """tenant_session and tenant_session_info against the emulator: credentials, check mode, apply, idempotency."""
 import pytest
 
-from harness import connection
+from harness import connection, inventory
 
 PLAY = """
 - hosts: localhost
@@ -258,13 +258,9 @@ def test_info_and_export_on_a_tenant_that_never_set_the_ephemeral_lifetimes_nor_
     assert result["policy"] == {"session_lifetime": "1d", "idle_session_lifetime": "3d", "cookie_mode": "persistent"}
     assert sorted(result["settings"]) == ["cookie_mode", "idle_session_lifetime", "session_lifetime"]
 
-    inventory = tmp_path / "tenants.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"tenant1": {
-        "ansible_connection": "local", "session_policy_domain": tenant.domain, "session_policy_client_id": tenant.client_id,
-        "session_policy_client_secret": tenant.client_secret, "session_policy_ca_path": emu.ca_path}}}}))
     export_dir = tmp_path / "exported"
     run = playbook("- ansible.builtin.import_playbook: sessionguard.auth0.export_session_policy\n",
-                   inventory=str(inventory), extra_vars={"session_policy_export_dir": str(export_dir)})
+                   inventory=inventory(tmp_path, emu, policy={}), extra_vars={"session_policy_export_dir": str(export_dir)})
     assert run.rc == 0, run
     block = yaml.safe_load((export_dir / "tenant1.yml").read_text())
     assert block == {"session_policy_tenant": {"session_lifetime": "1d", "idle_session_lifetime": "3d",

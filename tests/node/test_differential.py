@@ -23,8 +23,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, seed, settings
 from hypothesis import strategies as st
 
-# Imported for its side effect: it makes ansible_collections.sessionguard.auth0 importable.
-import render_fixture  # noqa: F401  # pylint: disable=unused-import
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import effective
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_evaluate import (
     evaluate, expiry_instants, instant, parse_login)

@@ -23,19 +23,8 @@ MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", 
                  if name.endswith(".py") and not name.startswith("_"))
 FILTERS = sorted(name[:-4] for name in os.listdir(os.path.join(ROOT, "plugins", "filter")) if name.endswith(".yml"))
 
-POLICY = {
-    "session_policy_tenant": {"session_lifetime": "30d", "idle_session_lifetime": "3d",
-                              "ephemeral_session_lifetime": "1d", "idle_ephemeral_session_lifetime": "8h",
-                              "cookie_mode": "persistent"},
-    "session_policy_rules": [
-        {"name": "high-risk logins", "match": {"risk_confidence": ["low"]},
-         "session_lifetime": "8h", "idle_session_lifetime": "30m"},
-        {"name": "shared kiosks", "match": {"clients": ["kiosk-client-id"]}, "cookie_mode": "non-persistent",
-         "session_lifetime": "1d", "idle_session_lifetime": "8h"},
-    ],
-    "session_policy_default": {"session_lifetime": "7d", "idle_session_lifetime": "1d"},
-}
-ACTION = "sessionguard-session-policy"
+# The example inventory's policy, as every other suite runs it.
+POLICY, ACTION = harness.POLICY, harness.ACTION
 
 
 def members(tarball):
@@ -167,7 +156,8 @@ def test_enforce_playbook_from_the_installed_collection_converges_two_tenants(re
     # path is the installed one; with a local connection the session_policy action plugin runs the task in
     # the worker, so no module file path is printed).
     assert "%s/roles/session_policy/tasks/" % release.collection_dir in first.output
-    assert os.path.join(ROOT, "plugins") not in first.output
+    # The source tree's collection is the build/ansible_collections link: nothing may come from there.
+    assert os.path.join(ROOT, "build") not in first.output
     report = json.loads((tmp_path / "reports" / "session-policy-report.json").read_text())
     assert sorted((t["tenant"], t["status"]) for t in report["tenants"]) == [("tenant1", "changed"),
                                                                              ("tenant2", "changed")]
@@ -178,8 +168,12 @@ def test_enforce_playbook_from_the_installed_collection_converges_two_tenants(re
         assert [b["action"]["name"] for b in tenant.bindings("post-login")] == [ACTION]
         tenant.clear_requests()
 
-    second = harness.run_playbook(tmp_path, playbook, inventory=inv, env=env)
+    # The rerun as a module, in its own interpreter: the module file must be the installed copy's too.
+    second = harness.run_playbook(tmp_path, playbook, inventory=inv, env=env, verbosity=3,
+                                  extra_vars={"sessionguard_auth0_run_as_module": True})
     assert second.rc == 0, second
+    assert "Using module file %s/plugins/modules/session_policy.py" % release.collection_dir in second.output
+    assert os.path.join(ROOT, "build") not in second.output
     report = json.loads((tmp_path / "reports" / "session-policy-report.json").read_text())
     assert sorted(t["status"] for t in report["tenants"]) == ["compliant", "compliant"]
     assert all(t.writes() == [] for t in emu.tenants)
@@ -190,13 +184,7 @@ def test_awx_style_credential_mapping_from_the_guide(release, emulator, tmp_path
     emu = emulator(2)
     mapping = yaml.safe_dump(dict((t.name, {"client_id": t.client_id, "client_secret": t.client_secret})
                                   for t in emu.tenants))
-    picks = {
-        "session_policy_client_id":
-            "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_id }}",
-        "session_policy_client_secret":
-            "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_secret }}",
-    }
-    inv = inventory(tmp_path / "tenants.yml", emu, credentials=picks, **POLICY)
+    inv = inventory(tmp_path / "tenants.yml", emu, credentials=harness.AWX_CREDENTIAL_VARS, **POLICY)
     result = harness.run_playbook(tmp_path, "- ansible.builtin.import_playbook: sessionguard.auth0.enforce_session_policy\n",
                                   inventory=inv, check=True, extra_vars={"sessionguard_auth0_credentials": mapping},
                                   env={"ANSIBLE_COLLECTIONS_PATH": release.collections_path})

@@ -14,7 +14,8 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
-from harness import PLAYBOOK, Emulator, connection, ensure_collection_link, inventory, run_playbook
+from harness import (PLAYBOOK, Emulator, connection, emulator_secrets, ensure_collection_link, inventory, leaks_in,
+                     run_playbook)
 
 CATALOGUE = os.path.join(HERE, "bad_inputs.yml")
 
@@ -79,14 +80,6 @@ def _role_hosts(entries, emu, tenants):
     return dict((tenant.name, _expand(entry.get("policy") or {})) for entry, tenant in zip(entries, tenants))
 
 
-def _secrets(emu):
-    found = []
-    for tenant in emu.tenants:
-        found.append(tenant.client_secret)
-        found.extend(tenant.issued_tokens())
-    return found
-
-
 def run_catalogue(workdir, entries=None):
     """Run every entry; return ``[{id, target, rule, expect, message, passed, problems, requests, writes, xfail}]``."""
     ensure_collection_link()
@@ -121,9 +114,10 @@ def run_catalogue(workdir, entries=None):
             role_runs.append(run_playbook(role_dir, PLAYBOOK, inventory=inv,
                                           extra_vars={"session_policy_batches": ["100%"]}))
         role_seconds = time.time() - started
-        secrets = _secrets(emu)
-        leaks = [name for name, run in [("modules", mod_run)] + [("role", run) for run in role_runs]
-                 if any(secret in run.output for secret in secrets)]
+        # The output and the results the callback saw: a failed result's invocation is not in the output.
+        texts = {"modules": mod_run.output + json.dumps(mod_run.results)}
+        texts.update(("role %d" % index, run.output + json.dumps(run.results)) for index, run in enumerate(role_runs))
+        leaks = leaks_in(texts, emulator_secrets(emu))
         for entry, tenant in zip(modules, module_tenants):
             results = [r for r in mod_run.results if r["task"] == entry["id"]]
             outcomes.append(_judge(entry, tenant, results))

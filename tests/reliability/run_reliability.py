@@ -27,7 +27,8 @@ from xml.etree import ElementTree
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
-from harness import ACTION, PLAYBOOK, POLICY, Emulator, ensure_collection_link, inventory, run_playbook, seed_actions
+from harness import (ACTION, PLAYBOOK, POLICY, Emulator, emulator_secrets, ensure_collection_link, inventory, leaks_in,
+                     run_playbook, seed_actions)
 
 import catalogue
 
@@ -244,14 +245,6 @@ def report(workdir):
     return json.load(open(path)) if os.path.exists(path) else {"tenants": [], "not_reached": []}
 
 
-def secrets_of(emu):
-    return [t.client_secret for t in emu.tenants] + [tok for t in emu.tenants for tok in t.issued_tokens()]
-
-
-def leaks_in(texts, secrets):
-    return sorted(set(where for where, text in texts.items() for secret in secrets if secret and secret in text))
-
-
 def tally(emu):
     out = dict(requests=0, writes=0, r429=0, r5xx=0, r401=0, html=0, max_per_tenant=0)
     for tenant in emu.tenants:
@@ -383,7 +376,7 @@ def run_scenario(scenario, tenants, seed_value, workroot, code, quick=False):
                 texts["output %d" % i] = run.output
             for path in workdir.rglob("session-policy-report.*"):
                 texts[str(path.name)] = path.read_text()
-            leaks = leaks_in(texts, secrets_of(emu))
+            leaks = leaks_in(texts, emulator_secrets(emu))
             outcome = {}
             for rep in reports:
                 for entry in rep["tenants"]:

@@ -24,11 +24,17 @@ PLAYBOOK = """
   ansible.builtin.import_playbook: sessionguard.auth0.enforce_session_policy
 """
 ACTION = "sessionguard-session-policy"
+# The fleet credential of docs/guides/awx.md: one YAML extra var of every tenant's credentials, picked per host.
+AWX_CREDENTIAL_VARS = {
+    "session_policy_client_id": "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_id }}",
+    "session_policy_client_secret":
+        "{{ (sessionguard_auth0_credentials | from_yaml)[inventory_hostname].client_secret }}",
+}
 TRIGGER = "post-login"
 SEED_CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"
 
-__all__ = ["ACTION", "COLLECTIONS", "EXAMPLE_POLICY", "Emulator", "PLAYBOOK", "POLICY", "ROOT", "Run", "connection",
-           "ensure_collection_link", "inventory", "run_playbook", "seed_actions"]
+__all__ = ["ACTION", "AWX_CREDENTIAL_VARS", "COLLECTIONS", "EXAMPLE_POLICY", "Emulator", "PLAYBOOK", "POLICY", "ROOT", "Run", "connection",
+           "emulator_secrets", "ensure_collection_link", "inventory", "leaks_in", "run_playbook", "seed_actions"]
 
 
 def _example_policy():
@@ -151,3 +157,13 @@ def seed_actions(tenant, names, deployed=True, bind=False):
             refs = [{"ref": {"type": "action_name", "value": n}, "display_name": "Team %s" % n}
                     for n in [b["action"]["name"] for b in tenant.bindings(TRIGGER)] + list(names)]
             tenant.binding_store.replace(TRIGGER, {"bindings": refs})
+
+
+def emulator_secrets(emu):
+    """Every secret the emulator handed out: each tenant's client secret and every token it issued."""
+    return [t.client_secret for t in emu.tenants] + [token for t in emu.tenants for token in t.issued_tokens()]
+
+
+def leaks_in(texts, secrets):
+    """The names of the ``{name: text}`` that hold any of ``secrets``, sorted."""
+    return sorted(set(where for where, text in texts.items() for secret in secrets if secret and secret in text))

@@ -20,7 +20,7 @@ import re
 
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import action_effects, effective
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
-    Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string, one_line, path_text, plain, risk,
+    DEFAULT_RULE_NAME, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string, one_line, path_text, plain, risk,
     strictly_equal, string_list, type_name, voluptuous_message)
 
 try:
@@ -30,7 +30,6 @@ except ImportError:  # pragma: no cover - the policy's validation reports a miss
 
 LOGIN_KEYS = ("organization", "client", "client_name", "connection", "country", "roles", "risk_confidence", "mfa",
               "app_metadata")
-DEFAULT_NAME = "default"
 
 # ISO 8601 as Date.parse reads it the same in every engine: a date, a time, an explicit zone.
 _INSTANT_RE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{3}))?(Z|[+-]\d\d:\d\d)$")
@@ -151,7 +150,7 @@ def evaluate(normalized, login):
         if matched:
             chosen = rule
             break
-    return dict(rule=chosen["name"] if chosen else DEFAULT_NAME, index=trace[-1]["index"] if chosen else None,
+    return dict(rule=chosen["name"] if chosen else DEFAULT_RULE_NAME, index=trace[-1]["index"] if chosen else None,
                 trace=trace, effects=effective(tenant, default, chosen), action=action_effects(tenant, default, chosen))
 
 

@@ -24,7 +24,7 @@ from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects
     FROM_DEFAULT, FROM_RULE, FROM_TENANT, effective)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._suggest import did_you_mean
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
-    CONDITIONS, DEFAULT_PATH, EFFECT_LIFETIMES, EFFECTS, HAS_VOLUPTUOUS, PLAN_PATH, RULE_KEYS, RULES_PATH,
+    CONDITIONS, DEFAULT_PATH, DEFAULT_RULE_NAME, EFFECT_LIFETIMES, EFFECTS, HAS_VOLUPTUOUS, PLAN_PATH, RULE_KEYS, RULES_PATH,
     TENANT_PATH, VOLUPTUOUS_IMPORT_ERROR, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string,
     one_line, path_text, plain, risk, shown, string_list, type_name, voluptuous_message)
 
@@ -32,9 +32,6 @@ try:
     from voluptuous import Optional, Schema
 except ImportError:  # pragma: no cover - reported by validate_policy through HAS_VOLUPTUOUS
     Optional = Schema = None
-
-# The name explain and expectations give the default; a rule may not take it.
-DEFAULT_RULE_NAME = "default"
 
 _ALLOWED_KEYS = {(RULES_PATH, "*", "match"): CONDITIONS}
 

@@ -36,6 +36,8 @@ from ansible_collections.sessionguard.auth0.plugins.plugin_utils._suggest import
 TENANT_PATH = "session_policy_tenant"
 RULES_PATH = "session_policy_rules"
 DEFAULT_PATH = "session_policy_default"
+# The name explain and expectations give the default, so a rule may not take it.
+DEFAULT_RULE_NAME = "default"
 PLAN_PATH = "plan"
 
 RISK_LEVELS = ("low", "medium", "high", "neutral")

@@ -18,6 +18,7 @@ def recorded_version():
                     return item["response"]
     raise AssertionError("no recorded deploy answer")
 
+
 CODE_A = "exports.onExecutePostLogin = async (event, api) => {}; // A"
 CODE_B = "exports.onExecutePostLogin = async (event, api) => {}; // B"
 

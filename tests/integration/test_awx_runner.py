@@ -14,6 +14,8 @@ from auth0_emulator.tenant import ALL_SCOPES
 from harness import AWX_CREDENTIAL_VARS, COLLECTIONS, POLICY, emulator_secrets, ensure_collection_link, leaks_in
 
 ENFORCE_TASK = "Enforce tenant settings, Action and binding"
+
+
 # The fleet credential type of docs/guides/awx.md: one secret extra variable, a YAML mapping by tenant,
 # and the inventory's group_vars picking each tenant's pair from it.
 def private_data_dir(tmp_path, emu, job):

@@ -25,6 +25,9 @@ CASES = {
     "session_policy": {"tenant": {"session_lifetime": "8d"}, "action_name": "docs-check-policy",
                        "code": "exports.onExecutePostLogin = async (event, api) => {};\n"},
     # After tenant_session left idle_session_lifetime at 1d: restores it to 3d.
+    # Controller-only: no request, so the connection defaults do not reach it.
+    "session_policy_render": {"tenant": {"session_lifetime": "30d", "idle_session_lifetime": "3d"}, "default": {"session_lifetime": "7d"},
+                              "expectations": [{"name": "any login", "login": {}, "expect": {"session_lifetime": "7d"}}]},
     "session_policy_rollback": {"replaced": {"settings": {"before": {"idle_session_lifetime": "3d"},
                                                           "after": {"idle_session_lifetime": "1d"}}}},
 }

@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: sessionguard maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``session_policy_render``: a tenant's policy validated, its expectations checked, its Action rendered.
+
+An action plugin, not filters in a ``set_fact``: the strategy imports this file in the controller's
+main process before it forks the workers, so the policy code is imported once, not per tenant, and
+no Jinja template has to be compiled per tenant (docs/performance.md).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_prepare import prepare_policy
+
+ARGUMENT_SPEC = dict(
+    tenant=dict(type="raw", default={}),
+    rules=dict(type="raw", default=[]),
+    default=dict(type="raw", default={}),
+    plan=dict(type="str", default="enterprise"),
+    expectations=dict(type="raw", default=[]),
+    name=dict(type="str", default="the policy"),
+)
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        dummy, params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        result.update(prepare_policy(params["tenant"], params["rules"], params["default"], params["plan"],
+                                     params["expectations"], params["name"]))
+        result["changed"] = False
+        errors = result["errors"]
+        if errors:
+            result["failed"] = True
+            result["msg"] = "The session policy of %s is invalid (%d error%s): %s" % (
+                params["name"], len(errors), "" if len(errors) == 1 else "s", "; ".join(errors))
+        return result

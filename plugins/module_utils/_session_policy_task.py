@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import readable_code_diff
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME, check_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
@@ -32,6 +34,7 @@ ARGUMENT_SPEC = dict(
     position=dict(type="str", default="last"),
     build_timeout=dict(type="int", default=120),
     action_on_self_service=dict(type="str", choices=["fail", "skip"], default="fail"),
+    fail_on_drift=dict(type="bool", default=False),
 )
 
 RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "left_in",
@@ -65,6 +68,9 @@ def run_task(client, params, desired, check_mode, show_code=False):
                             params["display_name"], params["position"], params["build_timeout"], check_mode,
                             plan=params["plan"], action_on_self_service=params["action_on_self_service"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
+    errors = list(outcome["errors"])
+    if check_mode and params["fail_on_drift"] and outcome["status"] == "drifted" and not errors:
+        errors.append(drift_message(params["domain"], outcome["differences"]))
     # Not "skipped": Ansible reads a true "skipped" in any task result as "the task was skipped".
     result["skipped_parts"] = outcome["skipped"]
     diff = [outcome["diff"]]
@@ -73,4 +79,11 @@ def run_task(client, params, desired, check_mode, show_code=False):
         if show_code and prepared != outcome["code_diff"]:
             prepared += "\n" + outcome["code_diff"]
         diff.append(dict(prepared=prepared))
-    return result, outcome["errors"], diff, outcome["warnings"]
+    return result, errors, diff, outcome["warnings"]
+
+
+def drift_message(domain, differences):
+    """The drift gate's one line: every drifted field, what the tenant has and what the policy wants."""
+    return "Session policy drift on %s: %s" % (domain, "; ".join(
+        "%s %s is %s, the policy wants %s" % (d["part"], d["field"], json.dumps(d["current"]), json.dumps(d["desired"]))
+        for d in differences))

@@ -84,6 +84,13 @@ options:
     description: Seconds to wait for the Action's build before failing.
     type: int
     default: 120
+  fail_on_drift:
+    description:
+      - In check mode, fail the task when the tenant differs from the policy (RV(status=drifted)), with a message
+        that names every drifted field, its current value and the policy's; a drift gate for CI. The result
+        still says V(drifted) and lists the differences. Outside check mode it has no effect.
+    type: bool
+    default: false
 attributes:
   action:
     description:

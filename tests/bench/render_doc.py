@@ -109,7 +109,7 @@ def _endpoint_table(results):
 
 
 def _profile_lines(results):
-    lines = ["| path | forks | run | tenants | wall s | session_policy task s | validate + record + gates s | "
+    lines = ["| path | forks | run | tenants | wall s | session_policy task s | validate play and skipped tasks s | "
              "report (3 run_once tasks) s | controller start to first request s |",
              "|---|--:|---|--:|--:|--:|--:|--:|--:|"]
     for run in sorted(_runs(results, "ansible", execution=None),
@@ -326,8 +326,8 @@ def _profile_note(results, extra):
     rest = _per(role, "cpu_s") - _per(module, "cpu_s")
     return ["Split of a no-op converge's CPU per tenant at forks %d (same %d tenants): the validate play alone "
             "(no request) %s CPU-s; the module run itself about %s CPU-s (module-only playbook minus the validate "
-            "play); the role's other per-host tasks (argument-spec check, skipped conditionals, outcome record, "
-            "gates) and its report about %s CPU-s (full role minus module-only). Each per-host task, even a "
+            "play); the rollout play's other work (its report, once per batch) about %s CPU-s (full role minus "
+            "module-only). Each per-host task, even a "
             "skipped one, costs a forked controller worker." % (
                 module["forks"], module["tenants"], _fmt(_per(validate, "cpu_s")), _fmt(own), _fmt(rest))]
 
@@ -588,11 +588,18 @@ def render_markdown(loaded):
         add("- **What the action plugin removed**: on the module path every tenant's `session_policy` task starts "
             "a Python interpreter that imports `requests` and the module_utils; the action plugin runs the same "
             "code in the controller's worker process, which inherits those imports from the controller (the "
-            "strategy loads the plugin there before it forks). What is left is one forked worker per tenant per "
-            "task, six per tenant: the validate play's one `set_fact` task, the role's argument-spec check, the "
-            "skipped include of the validate tasks, the `session_policy` task, `Record the tenant's outcome` and "
-            "the skipped stop/drift gate (the three report tasks run once per play). Each worker templates its task's arguments and compiles "
-            "their Jinja templates afresh, about 15 to 30 ms of CPU even for a skipped task on this machine.")
+            "strategy loads the plugin there before it forks).")
+        add("- **What is left per tenant** is one forked controller worker per task, four per tenant: in the "
+            "validate play the `session_policy_render` task and the skipped include for an invalid policy; in the "
+            "rollout play the role's argument-spec check (its `enforce` entry point) and the `session_policy` task. "
+            "The outcome record and the drift gate are that task's registered result and its failure "
+            "(`fail_on_drift`), which the report reads; the three report tasks run once per batch. Each worker "
+            "templates its task's arguments afresh, about 15 ms of CPU even for a skipped task on this machine.")
+        add("- **What the render action removed**: the validate step was a `set_fact` of filters whose values "
+            "referred to each other, so each tenant's worker imported the filter plugin and the policy code, "
+            "compiled every template and validated the policy several times over. `session_policy_render` is an "
+            "action plugin: the strategy imports it, with the policy code, in the controller before it forks, and "
+            "it validates, checks the expectations and renders once, in Python.")
     applies = _runs(results, "ansible", "apply")
     if applies and noop:
         by_forks = dict((r["forks"], r) for r in noop)
@@ -659,10 +666,10 @@ def render_markdown(loaded):
     add("- **Rate limits**: a no-op converge sends 4 requests per tenant, spread over the run; every tenant has "
         "its own Management API rate limit, so forks do not pile requests onto one limit. The client waits for "
         "`x-ratelimit-reset` when the remaining budget runs low.")
-    add("- **Strategy**: the role has one module task per tenant, so `strategy: free` only lets a tenant's cheap "
-        "follow-up tasks start before the slowest tenant finishes; it does not lower the CPU per tenant. The rollout's "
-        "`serial` batches (`session_policy_batches`, default `[1, 5, '100%']`) add a full play pass per batch "
-        "(validate, report), so a nightly converge can pass `['100%']` as the benchmark does.")
+    add("- **Strategy**: the rollout play has one task per tenant, then the report once per batch, so `strategy: "
+        "free` has nothing to overlap and does not lower the CPU per tenant. The rollout's `serial` batches "
+        "(`session_policy_batches`, default `[1, 5, '100%']`) add a play pass and a report per batch, so a nightly "
+        "converge can pass `['100%']` as the benchmark does.")
     add("- **Action plugin or module**: with a local connection (`connection: local`, as the shipped playbook "
         "sets) `session_policy` runs in the controller's worker. Another connection, `async`, a controller "
         "without `requests`, or `sessionguard_auth0_run_as_module: true` (a host, group or play variable) runs "

@@ -100,8 +100,13 @@ def test_check_mode_reports_drift_writes_nothing_then_apply_fixes(playbook, emul
     assert gate.rc != 0
     gate_failures = [r for r in gate.results if r["status"] == "failed"]
     assert [(r["host"], r["result"]["msg"]) for r in gate_failures] == [
-        ("tenant2", 'Session policy drift on tenant2: settings idle_session_lifetime is "1h30m", the policy wants "3d"')]
+        ("tenant2", 'Session policy drift on %s: settings idle_session_lifetime is "1h30m", the policy wants "3d"'
+         % drifted.domain)]
     assert all(t.writes() == [] for t in emu.tenants)
+    # The gate fails the task, but the report still says drifted (not failed), with no error of its own.
+    gated = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant2"][0]
+    assert (gated["status"], gated["error"], gated["differences"]) == ("drifted", "", entry["differences"])
+    assert statuses(tmp_path) == {"tenant1": "compliant", "tenant2": "drifted", "tenant3": "compliant"}
 
     fix = playbook(PLAYBOOK, inventory=inv)
     assert fix.rc == 0, fix

@@ -326,8 +326,8 @@ def _profile_note(results, extra):
     rest = _per(role, "cpu_s") - _per(module, "cpu_s")
     return ["Split of a no-op converge's CPU per tenant at forks %d (same %d tenants): the validate play alone "
             "(no request) %s CPU-s; the module run itself about %s CPU-s (module-only playbook minus the validate "
-            "play); the rollout play's other work (its report, once per batch) about %s CPU-s (full role minus "
-            "module-only). Each per-host task, even a "
+            "play); the rest of the role (the argument-spec check per tenant, the report once per batch) about %s "
+            "CPU-s (full role minus module-only). Each per-host task, even a "
             "skipped one, costs a forked controller worker." % (
                 module["forks"], module["tenants"], _fmt(_per(validate, "cpu_s")), _fmt(own), _fmt(rest))]
 
@@ -395,7 +395,16 @@ def _memory_note(results, extra):
     forks, sizes = max(rows.items(), key=lambda item: (len(item[1]), item[0]))
     points = sorted(sizes.items())
     small, large = points[0][1], points[-1][1]
-    return ("CPU per tenant stays level as the fleet grows, so total cost grows linearly. Memory follows the forks, "
+    cpu = [_per(run, "cpu_s") for sizes_ in rows.values() for run in sizes_.values()]
+    text = "CPU per tenant of the no-op converges above: %s to %s over %s tenants. " % (
+        _fmt(min(cpu)), _fmt(max(cpu)), " and ".join(str(n) for n in sorted(set(
+            run["tenants"] for sizes_ in rows.values() for run in sizes_.values()))))
+    if small is large:
+        return text + ("At forks %d and %d tenants the tree peaked at %s MB over %d processes; the largest process "
+                       "is the controller, which holds every host's variables and results: %s MB." % (
+                           forks, small["tenants"], _fmt(small["peak_tree_pss_mb"], 0), small["peak_procs"],
+                           _fmt(small["peak_proc_pss_mb"], 0)))
+    return text + ("Memory follows the forks, "
             "not the tenants: at forks %d the tree averaged %s MB per process at %d tenants and %s MB at %d (peak "
             "tree %s and %s MB). The largest process is the controller, which holds every host's variables and "
             "results: %s MB at %d tenants, %s MB at %d." % (
@@ -548,15 +557,18 @@ def render_markdown(loaded):
     out.extend(_targets(results, extra))
     add("")
     apply_run = max(_runs(results, "ansible", "apply") or [None], key=lambda r: r["requests"]["max"] if r else 0)
-    if apply_run and apply_run["requests"]["max"] - _polls(apply_run) > 9:
-        add("**First apply: one request over the target, and why.** The module sends, per tenant: the token, the "
-            "settings read and its PATCH, the Action lookup, the create, the build polls, the deploy, one read of "
-            "the Action confirming the deployed version (`GET actions/{id}` after the deploy, counted above with the "
-            "polls' endpoint), the bindings read, the bindings PATCH, and a second bindings read about "
-            "`SETTLE_SECONDS` (1 s + jitter) after the PATCH that guards against a concurrent writer "
-            "(`plugins/module_utils/_bindings.py`). The deploy answer already carries the new version "
-            "(`deployed: true`, `number`), so the confirmation read could be dropped; with it and the settle read "
-            "gone, a first apply would be 8 requests plus polls, and 1 s shorter per tenant.")
+    over = apply_run["requests"]["max"] - _polls(apply_run) - 9 if apply_run else 0
+    if over > 0:
+        add("**First apply: %d request%s over the target, and why.** The module sends, per tenant: the token, the "
+            "settings read, a settings PATCH of what shortens sessions, the Action lookup, the create, the build "
+            "polls, the deploy, one read of the Action confirming the deployed version (`GET actions/{id}` after "
+            "the deploy, counted above with the polls' endpoint), the bindings read, the bindings PATCH, a second "
+            "bindings read about `SETTLE_SECONDS` (1 s + jitter) after the PATCH that guards against a concurrent "
+            "writer (`plugins/module_utils/_bindings.py`), and, when the policy also lengthens a lifetime, a second "
+            "settings PATCH after the Action is bound. Both extra requests are kept on purpose: real Auth0 answers a "
+            "deploy with `deployed: false` (the recorded exchanges in `tests/fixtures/`), so only a read confirms it; "
+            "and a lifetime is lengthened only once the Action that shortens some logins is bound, so no failed run "
+            "leaves a tenant weaker than before (`left_in` in the report)." % (over, "" if over == 1 else "s"))
         add("")
         add("Build polls are spaced 1, 2, 3, 4, 5, 5 ... s (`POLL_CAP` in `plugins/module_utils/_actions.py`): "
             "a 30-second build costs 8 polls, as measured. Doubling spacing capped at 8 s (1, 2, 4, 8, 8 ...) "

@@ -404,15 +404,15 @@ def _memory_note(results, extra):
                        "is the controller, which holds every host's variables and results: %s MB." % (
                            forks, small["tenants"], _fmt(small["peak_tree_pss_mb"], 0), small["peak_procs"],
                            _fmt(small["peak_proc_pss_mb"], 0)))
-    return text + ("Memory follows the forks, "
-            "not the tenants: at forks %d the tree averaged %s MB per process at %d tenants and %s MB at %d (peak "
-            "tree %s and %s MB). The largest process is the controller, which holds every host's variables and "
-            "results: %s MB at %d tenants, %s MB at %d." % (
-                forks, _fmt(small["peak_tree_pss_mb"] / max(small["peak_procs"], 1), 1), small["tenants"],
-                _fmt(large["peak_tree_pss_mb"] / max(large["peak_procs"], 1), 1), large["tenants"],
-                _fmt(small["peak_tree_pss_mb"], 0), _fmt(large["peak_tree_pss_mb"], 0),
-                _fmt(small["peak_proc_pss_mb"], 0), small["tenants"], _fmt(large["peak_proc_pss_mb"], 0),
-                large["tenants"]))
+    return text + (
+        "Memory follows the forks, not the tenants: at forks %d the tree averaged %s MB per process at %d tenants "
+        "and %s MB at %d (peak tree %s and %s MB). The largest process is the controller, which holds every host's "
+        "variables and results: %s MB at %d tenants, %s MB at %d." % (
+            forks, _fmt(small["peak_tree_pss_mb"] / max(small["peak_procs"], 1), 1), small["tenants"],
+            _fmt(large["peak_tree_pss_mb"] / max(large["peak_procs"], 1), 1), large["tenants"],
+            _fmt(small["peak_tree_pss_mb"], 0), _fmt(large["peak_tree_pss_mb"], 0),
+            _fmt(small["peak_proc_pss_mb"], 0), small["tenants"], _fmt(large["peak_proc_pss_mb"], 0),
+            large["tenants"]))
 
 
 def _pipelining(results, extra):

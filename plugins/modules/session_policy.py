@@ -91,6 +91,7 @@ options:
         still says V(drifted) and lists the differences. Outside check mode it has no effect.
     type: bool
     default: false
+    version_added: 0.2.0
 attributes:
   action:
     description:

@@ -176,7 +176,7 @@ SCENARIOS = [
          "Ansible runs them (an update-path tenant with version 1 deployed and bound); staged rollout, batches "
          "[1, 2, 100%], so it fails in the second batch",
          faults=lambda names: {second(names): {"fail_builds": 1}},
-         expect_failed=lambda names: {second(names): "build"}, batches=[1, 2, "100%"], stops=True),
+         expect_failed=lambda names: {second(names): "build"}, batches=[1, 2, "100%"], stops=True, reached=3),
     dict(name="concurrent", description="two ansible-playbook runs of the role against the same tenants at the "
          "same time", faults=_all({}), concurrent=True),
     dict(name="pacing", description="a small bucket: 5 requests, refilled at 2 per second; the client must "
@@ -453,6 +453,11 @@ def judge_apply(scenario, emu, before, code, outcome, counts, problems):
         for status in statuses:
             if status["status"] == "failed" and not status["error"]:
                 problems.append("%s: failed without a reason in the report" % tenant.name)
+    if scenario.get("reached"):
+        # The failed tenant's batch (the first three tenants) ends the rollout: nobody after it is touched.
+        reached = sum(1 for t in per_tenant.values() if "not reached" not in t["statuses"])
+        if reached != scenario["reached"]:
+            problems.append("%d tenants reached, expected the rollout to stop after %d" % (reached, scenario["reached"]))
     if scenario.get("expect_no_429") and counts["r429"]:
         problems.append("%d 429 answers despite pacing" % counts["r429"])
     if scenario.get("expire_after"):

@@ -188,7 +188,8 @@ def _cpu_target(results):
             if before else "")
         lines.append("| %s: at most %s CPU-s per tenant, whole process tree (was %s) | action plugin path %s to %s "
                      "over forks %s%s | %s |" % (
-                         PHASE_NAMES[phase], _fmt(CPU_TARGET), _fmt(BEFORE_CPU_PER_TENANT), _fmt(best), _fmt(worst),
+                         # Three decimals: 0.204 misses the target, and "0.20 ... no" would read as a contradiction.
+                         PHASE_NAMES[phase], _fmt(CPU_TARGET), _fmt(BEFORE_CPU_PER_TENANT), _fmt(best, 3), _fmt(worst, 3),
                          ", ".join(str(r["forks"]) for r in runs), beside,
                          "yes" if worst <= CPU_TARGET else ("at the best forks setting only" if best <= CPU_TARGET
                                                             else "**no**")))

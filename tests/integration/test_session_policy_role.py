@@ -314,6 +314,9 @@ def test_limit_run_merges_into_the_fleet_report(playbook, emulator, tmp_path):
     assert whole["outcome"] == "applied" and whole["heading"] == "Applied to every tenant."
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", whole["generated_at"])
     assert len(whole["policies"]) == 1 and all(t["policy"] == whole["policies"][0] for t in whole["tenants"])
+    # Each tenant keeps the time of its own batch (a first apply takes seconds), not the last report's.
+    stamps = [t["reported_at"] for t in whole["tenants"]]
+    assert stamps[0] < stamps[2] and stamps[2] == whole["generated_at"], stamps
     summaries = [r["result"]["msg"] for r in first.results if r["task"] == "Plan summary"]
     assert [lines[1] for lines in summaries] == [
         "canary: 1 tenant: 1 changed", "batch 2 of 3: 1 tenant: 1 changed", "batch 3 of 3: 1 tenant: 1 changed"]

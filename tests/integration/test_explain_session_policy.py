@@ -110,3 +110,25 @@ def test_a_wrong_expectation_stops_the_run_before_any_request(playbook, emulator
     assert message in run.output, run
     # An unmet expectation makes the policy invalid: listed, recorded, and the run stops before any request.
     assert "The session policy of tenant2 is invalid: 1 error, listed above. Nothing was sent to any tenant." in run.output
+
+
+def test_render_action_alone_fails_on_an_invalid_policy_listing_every_error(playbook):
+    """Outside the role (no failed_when) an invalid policy fails the task, with every error in msg and errors."""
+    run = playbook("""
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: Render
+          sessionguard.auth0.session_policy_render:
+            tenant: {session_lifetime: 30d}
+            rules: [{name: r, match: {clients: []}, session_lifetime: 1h}]
+            default: {session_lifetime: 7x}
+            name: acme-prod
+    """)
+    assert run.rc != 0
+    result = run.task("Render")["result"]
+    assert result["errors"] == [
+        "session_policy_default.session_lifetime: has unknown unit 'x' (use m, h, d or w); got '7x'",
+        "session_policy_rules[0].match.clients: must not be empty (an empty list would never match)"]
+    assert result["msg"] == "The session policy of acme-prod is invalid (2 errors): " + "; ".join(result["errors"])
+    assert result["code"] == "" and run.task("Render")["status"] == "failed"

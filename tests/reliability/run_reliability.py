@@ -9,7 +9,7 @@ into docs/reliability.md.
 
     .venv/bin/python tests/reliability/run_reliability.py                  # everything, 20 tenants
     .venv/bin/python tests/reliability/run_reliability.py --quick          # CI subset, 4 tenants, no doc
-    .venv/bin/python tests/reliability/run_reliability.py --scenario hang --tenants 20 --seed 3
+    .venv/bin/python tests/reliability/run_reliability.py --scenario hang --tenants 20 --seed 3   # no doc
     .venv/bin/python tests/reliability/run_reliability.py --render-only --out build/reliability/results.json
 """
 import argparse
@@ -570,7 +570,7 @@ def render(results):
     add(".venv/bin/python tests/reliability/run_reliability.py --tenants 20 --seed %d --out build/reliability/results.json"
         % meta["seed"])
     add(".venv/bin/python tests/reliability/run_reliability.py --quick   # the CI subset: 4 tenants")
-    add(".venv/bin/python tests/reliability/run_reliability.py --scenario hang --tenants 20 --seed 3")
+    add(".venv/bin/python tests/reliability/run_reliability.py --scenario hang --tenants 20 --seed 3   # one scenario; writes no doc")
     add("```")
     add("")
     add("Each fault scenario starts a fresh emulator and seeds every tenant with two other teams' Actions, "
@@ -748,18 +748,21 @@ def main():
                         help="all, or a comma list of: %s, bad_input, security, issue16"
                         % ", ".join(s["name"] for s in SCENARIOS))
     parser.add_argument("--out", default=None, help="results file (default build/reliability/results.json; with "
-                        "--quick, results-quick.json in the system temp directory)")
+                        "--quick or --scenario, results-quick.json or results-partial.json in the system temp "
+                        "directory)")
     parser.add_argument("--quick", action="store_true", help="4 tenants, every fault scenario; no catalogue/security "
                         "(make integration runs those)")
     parser.add_argument("--render-only", action="store_true", help="render docs/reliability.md from --out")
-    parser.add_argument("--doc", default=None, help="where to render (default docs/reliability.md, none with --quick; "
-                        "'-' for none)")
+    parser.add_argument("--doc", default=None, help="where to render (default docs/reliability.md, none with --quick "
+                        "or --scenario; '-' for none)")
     args = parser.parse_args()
+    # A quick run or a few scenarios must not overwrite the full run's results and the page made from them.
+    partial = args.quick or args.scenario != "all"
     if args.out is None:
-        args.out = os.path.join(tempfile.gettempdir(), "results-quick.json") if args.quick else \
-            os.path.join(ROOT, "build", "reliability", "results.json")
+        args.out = os.path.join(tempfile.gettempdir(), "results-%s.json" % ("quick" if args.quick else "partial")) \
+            if partial and not args.render_only else os.path.join(ROOT, "build", "reliability", "results.json")
     if args.doc is None:
-        args.doc = "-" if args.quick and not args.render_only else DOC
+        args.doc = "-" if partial and not args.render_only else DOC
     if args.render_only:
         results = json.load(open(args.out))
         open(args.doc, "w").write(render(results) + "\n")

@@ -496,6 +496,10 @@ def render_markdown(loaded):
            ",".join(str(f) for f in meta["forks"])))
     add("    --deploy-cli-tenants %d --deploy-cli-parallel %s       # this page's main run"
         % (meta["deploy_cli_tenants"], ",".join(str(p) for p in meta["deploy_cli_parallel"])))
+    if any("ANSIBLE_COLLECTIONS_PATH=" in e for unused, data in extra for e in data["meta"].get("extra_env") or []):
+        add("# A variant's ANSIBLE_COLLECTIONS_PATH=DIR holds the commit its label names:")
+        add("#   mkdir -p DIR/ansible_collections/sessionguard/auth0 && "
+            "git archive COMMIT | tar -x -C DIR/ansible_collections/sessionguard/auth0")
     for path, data in extra:
         add(_command(path, data["meta"]))
     add("$BENCH --render-only %s   # re-render this page"
@@ -571,9 +575,10 @@ def render_markdown(loaded):
             "and a lifetime is lengthened only once the Action that shortens some logins is bound, so no failed run "
             "leaves a tenant weaker than before (`left_in` in the report)." % (over, "" if over == 1 else "s"))
         add("")
-        add("Build polls are spaced 1, 2, 3, 4, 5, 5 ... s (`POLL_CAP` in `plugins/module_utils/_actions.py`): "
-            "a 30-second build costs 8 polls, as measured. Doubling spacing capped at 8 s (1, 2, 4, 8, 8 ...) "
-            "would poll at 1, 3, 7, 15, 23 and 31 s by that schedule: 6 polls, at most 8 s late.")
+        add("Build polls double their spacing from 1 s up to 8 s (`POLL_CAP` in `plugins/module_utils/_actions.py`): "
+            "polls at 1, 3, 7, 15, 23 and 31 s, so a 30-second build costs 6 polls and is seen at most 8 s late "
+            "(`test_poll_spacing_grows_and_caps_and_a_30_second_build_costs_few_polls`); the %s-second builds "
+            "here cost %d." % (_fmt(meta["build_seconds"], 0), _polls(apply_run)))
         add("")
     add("## Where the time goes")
     add("")

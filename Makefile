@@ -72,8 +72,10 @@ sanity: $(SANITY_VENV)/.installed $(SANITY_ROOT)
 	cd $(SANITY_ROOT) && PATH=$(CURDIR)/$(SANITY_VENV)/bin:$$PATH ansible-test sanity --requirements \
 	    --python 3.11 --color no
 
+# ANSIBLE_HOME in build/: ansible-lint installs the collection it lints into ANSIBLE_HOME's collections,
+# which would otherwise leave a stale copy in ~/.ansible that later shadows the real one.
 lint: venv $(COLLECTION_LINK)
-	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/ansible-lint --profile production
+	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build ANSIBLE_HOME=$(CURDIR)/build/ansible-lint-home $(BIN)/ansible-lint --profile production
 
 docs-lint: venv $(COLLECTION_LINK)
 	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)

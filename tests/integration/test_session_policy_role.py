@@ -51,6 +51,7 @@ def test_fresh_tenants_converge_then_rerun_is_free(playbook, emulator, tmp_path)
     first = playbook(PLAYBOOK, inventory=inv)
     assert first.rc == 0, first
     assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "changed", "tenant3": "changed"}
+    assert report(tmp_path)["heading"] == "Applied to every tenant."
     for tenant in emu.tenants:
         state = tenant.settings_minutes()
         assert (state["session_lifetime"], state["idle_session_lifetime"], state["ephemeral_session_lifetime"],
@@ -75,6 +76,11 @@ def test_fresh_tenants_converge_then_rerun_is_free(playbook, emulator, tmp_path)
         assert tenant.token_count() == 2
     md = (tmp_path / "session-policy-report.md").read_text()
     assert "3 tenants:\n0 compliant" not in md and "3 compliant" in md
+    # The rerun's heading says nothing was written (the first run's says it applied).
+    assert report(tmp_path)["heading"] == "Every tenant already matched the policy: nothing was written."
+    assert "**Every tenant already matched the policy: nothing was written.**" in md
+    summary = [r["result"]["msg"] for r in second.results if r["task"] == "Plan summary"]
+    assert summary and summary[-1][0] == "Every tenant already matched the policy: nothing was written.", summary
 
 
 def test_check_mode_reports_drift_writes_nothing_then_apply_fixes(playbook, emulator, tmp_path):

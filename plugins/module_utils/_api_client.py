@@ -241,7 +241,14 @@ class Auth0Client(object):
             batch = body.get(key) or []
             items.extend(batch)
             total = body.get("total")
-            if not batch or len(batch) < per_page or (total is not None and len(items) >= total):
+            if not batch:
+                return items
+            # A total, when given, decides: a server that pages by fewer than per_page (the docs cap it at 50)
+            # must not make us stop after its first page, which would drop other teams' bindings on the next PATCH.
+            if isinstance(total, int) and not isinstance(total, bool):
+                if len(items) >= total:
+                    return items
+            elif len(batch) < per_page:
                 return items
             page += 1
 

@@ -193,6 +193,26 @@ def test_paginate_reads_every_page_and_tolerates_missing_zero_keys():
     assert [s["params"]["page"] for s in session.sent] == [0, 1, 2]
 
 
+def test_paginate_follows_the_total_when_the_server_pages_by_fewer_than_asked():
+    # per_page=50 asked, 20 per page answered, 45 in all: a short page is not the last one while total says more.
+    pages = [FakeResponse(200, {"bindings": [{"id": i} for i in range(20)], "total": 45, "per_page": 20}),
+             FakeResponse(200, {"bindings": [{"id": i} for i in range(20, 40)], "total": 45, "page": 1, "per_page": 20}),
+             FakeResponse(200, {"bindings": [{"id": i} for i in range(40, 45)], "total": 45, "page": 2, "per_page": 20})]
+    client, session, unused = client_with(pages, token=TOKEN, client_id=None, client_secret=None)
+    assert [b["id"] for b in client.paginate("/list", "bindings", per_page=50)] == list(range(45))
+    assert [s["params"]["page"] for s in session.sent] == [0, 1, 2]
+
+
+def test_paginate_without_a_total_stops_at_a_short_page_or_an_empty_one():
+    pages = [FakeResponse(200, {"bindings": [{"id": 0}, {"id": 1}]}), FakeResponse(200, {"bindings": [{"id": 2}]})]
+    client, session, unused = client_with(pages, token=TOKEN, client_id=None, client_secret=None)
+    assert [b["id"] for b in client.paginate("/list", "bindings", per_page=2)] == [0, 1, 2]
+    assert len(session.sent) == 2
+    client, session, unused = client_with([FakeResponse(200, {"total": 3})], token=TOKEN, client_id=None,
+                                          client_secret=None)
+    assert client.paginate("/list", "bindings", per_page=2) == [] and len(session.sent) == 1
+
+
 @pytest.mark.parametrize("domain, ok", [("acme.eu.auth0.com", True), ("localhost:8443", True),
                                         ("https://acme.auth0.com", False), ("acme.auth0.com/api", False),
                                         ("", False), ("acme auth0", False), ("host:1\n", False),

@@ -12,8 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
-
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._controller_action import ControllerAction
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_prepare import prepare_policy
 
 ARGUMENT_SPEC = dict(
@@ -26,15 +25,11 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class ActionModule(ActionBase):
+class ActionModule(ControllerAction):
 
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _requires_connection = False
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        dummy, params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+    def run_with(self, result, params):
         result.update(prepare_policy(params["tenant"], params["rules"], params["default"], params["plan"],
                                      params["expectations"], params["name"]))
         result["changed"] = False

@@ -18,7 +18,8 @@ import os
 import tempfile
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
+
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._controller_action import ControllerAction
 
 ARGUMENT_SPEC = dict(
     path=dict(type="path", required=True),
@@ -32,7 +33,7 @@ DIR_MODE = 0o755
 
 def check_name(name):
     """The base name must stay inside ``path``: no separator, no ``..``, no NUL."""
-    if not name or name in (".", "..") or "/" in name or os.sep in name or "\0" in name:
+    if not name or name in (".", "..") or "/" in name or "\0" in name:
         return ("name: must be a plain file name without '/' (the report is written inside path), got %s"
                 % json.dumps(name))
     return None
@@ -68,21 +69,17 @@ def write_atomically(file_path, data):
         raise
 
 
-class ActionModule(ActionBase):
+class ActionModule(ControllerAction):
 
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _requires_connection = False
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        dummy, params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+    def run_with(self, result, params):
         problem = check_name(params["name"])
         if problem:
             raise AnsibleActionFail(problem)
-        files = report_files(params["path"], params["name"], params["report"], params["markdown"])
-        stale = [(file_path, text.encode("utf-8")) for file_path, text in files
-                 if _current(file_path) != text.encode("utf-8")]
+        files = [(file_path, text.encode("utf-8"))
+                 for file_path, text in report_files(params["path"], params["name"], params["report"], params["markdown"])]
+        stale = [(file_path, data) for file_path, data in files if _current(file_path) != data]
         result.update(changed=bool(stale), paths=[file_path for file_path, dummy in files])
         if stale and not self._task.check_mode:
             try:

@@ -88,7 +88,7 @@ def test_ansible_doc_renders_every_module(release, module):
     source = yaml.safe_load(_documentation(module))
     flowing = " ".join(text.stdout.split())
     assert " ".join(source["description"][0].split()[:3]) in flowing, flowing[:300]
-    # session_policy_render runs on the controller and sends no request: no connection options.
+    # The controller-only modules (session_policy_render, session_policy_report) send no request: no connection options.
     connected = "sessionguard.auth0.connection" in source.get("extends_documentation_fragment", [])
     options = ["domain", "client_secret"] if connected else sorted(source["options"])
     for heading in ["OPTIONS", "EXAMPLES", "RETURN VALUES"] + options:

@@ -8,32 +8,53 @@ PYTEST_WORKERS ?= 2
 # Scripts (demo, reliability, bench) import the collection, the test harness and the emulator as pytest.ini does.
 SCRIPT_PATH := PYTHONPATH=$(CURDIR)/build:$(CURDIR)/tests/support:$(CURDIR)/tests/emulator:$(CURDIR)/tests/reliability
 
-.PHONY: demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat compat-find release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
+.PHONY: lock galaxy-import demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat compat-find release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
 
+# Every venv `make` builds installs from a lock of tests/locks/: every transitive package pinned, so a
+# release of some dependency of a dependency cannot change a fresh machine's run. The direct pins
+# (tests/requirements-test.txt, docs/site/requirements.txt, tests/locks/*.in) are the inputs; users'
+# requirements.txt stays ranges. `make lock` re-resolves them on purpose (then run `make test`).
+LOCK := tests/locks/test-venv.txt
+PIP_INSTALL := pip install -q --disable-pip-version-check
 venv: $(BIN)/.installed
 
-$(BIN)/.installed: requirements.txt tests/requirements-test.txt
+$(BIN)/.installed: $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt -r tests/requirements-test.txt
+	$(BIN)/$(PIP_INSTALL) "$$(grep '^pip==' $(LOCK))"
+	$(BIN)/$(PIP_INSTALL) -r $(LOCK)
 	touch $@
+
+# The compat legs' locks are for the Python each leg runs on first (see COMPAT below).
+UV := build/lock-venv/bin/uv
+UV_COMPILE := $(UV) pip compile -q --universal --no-header --constraints tests/locks/overrides.txt
+lock:
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/$(PIP_INSTALL) uv==0.13.10
+	$(UV_COMPILE) --python-version 3.11 --output-file $(LOCK) \
+	    requirements.txt tests/requirements-test.txt docs/site/requirements.txt tests/locks/pip.in
+	$(UV_COMPILE) --python-version 3.11 --output-file tests/locks/galaxy-importer.txt tests/locks/galaxy-importer.in
+	for leg in $(COMPAT); do core=$${leg%%:*}; versions=$${leg#*:}; \
+	    { echo "ansible-core==$$core"; grep -E '^(requests|voluptuous|pytest|pytest-xdist|trustme)==' tests/requirements-test.txt; } \
+	        > build/compat-$$core.in && \
+	    $(UV_COMPILE) --python-version $${versions%%,*} --output-file tests/locks/compat-ansible-core-$$core.txt \
+	        build/compat-$$core.in || exit 1; done
 
 $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
 # The demo installs only what it runs: the collection's requirements, ansible-core and trustme (the
-# emulator's CA), pinned as in tests/requirements-test.txt; not the lint, docs and build toolchain.
+# emulator's CA), at the lock's versions; not the lint, docs and build toolchain.
 DEMO_VENV := build/demo-venv
-$(DEMO_VENV)/.installed: requirements.txt tests/requirements-test.txt
+$(DEMO_VENV)/.installed: $(LOCK)
 	$(PYTHON) -m venv $(DEMO_VENV)
-	$(DEMO_VENV)/bin/pip install -q -r requirements.txt $$(grep -E '^(ansible-core|trustme)==' tests/requirements-test.txt)
+	$(DEMO_VENV)/bin/$(PIP_INSTALL) -c $(LOCK) -r requirements.txt ansible-core trustme
 	touch $@
 
 demo: $(DEMO_VENV)/.installed $(COLLECTION_LINK)
 	$(SCRIPT_PATH) $(DEMO_VENV)/bin/python demo/run_demo.py
 
-test: unit emulator-tests integration node reliability-quick bench-quick sanity lint docs-lint release-test docs-site compat
+test: unit emulator-tests integration node reliability-quick bench-quick sanity lint docs-lint release-test galaxy-import docs-site compat
 
 unit: venv $(COLLECTION_LINK)
 	$(BIN)/python -m pytest tests/unit -q
@@ -58,11 +79,10 @@ $(SANITY_ROOT): FORCE
 # A venv of its own: --requirements installs ansible-test's pinned linters, which must not
 # meet ansible-lint's dependencies (and --venv would fetch pip from a host CI cannot reach).
 SANITY_VENV := build/sanity-venv
-$(SANITY_VENV)/.installed: tests/requirements-test.txt
+$(SANITY_VENV)/.installed: $(LOCK)
 	$(PYTHON) -m venv $(SANITY_VENV)
-	$(SANITY_VENV)/bin/pip install -q --upgrade pip
-	$(SANITY_VENV)/bin/pip install -q "$$(grep '^ansible-core==' tests/requirements-test.txt)" \
-	    "$$(grep '^requests==' tests/requirements-test.txt)" "$$(grep '^voluptuous==' tests/requirements-test.txt)"
+	$(SANITY_VENV)/bin/$(PIP_INSTALL) "$$(grep '^pip==' $(LOCK))"
+	$(SANITY_VENV)/bin/$(PIP_INSTALL) -c $(LOCK) ansible-core requests voluptuous
 	PIP_VERSION=$$(grep -ho "pip='[0-9.]*'" $(SANITY_VENV)/lib/python*/site-packages/ansible_test/_internal/python_requirements.py | tr -dc '0-9.'); \
 	    mkdir -p $(HOME)/.ansible/test/cache && \
 	    cp .ci/get_pip.py $(HOME)/.ansible/test/cache/get_pip_$$(echo $$PIP_VERSION | tr . _).py
@@ -125,8 +145,23 @@ docs-site: venv $(COLLECTION_LINK)
 docs-guides: venv
 	$(BIN)/python docs/site/md2rst.py
 
-collection: venv
-	mkdir -p build/dist && $(BIN)/ansible-galaxy collection build --force --output-path build/dist .
+# Needs only the runtime venv (ansible-core), not the test toolchain.
+collection: $(DEMO_VENV)/.installed
+	mkdir -p build/dist && $(DEMO_VENV)/bin/ansible-galaxy collection build --force --output-path build/dist .
+
+# galaxy-importer, what Galaxy and Automation Hub run on an upload, on the built artifact: its ansible-doc
+# and ansible-lint checks, in a venv of its own (it pins its own ansible-lint and attrs). Fails on any
+# error or warning it logs.
+GALAXY_IMPORTER_VENV := build/galaxy-importer-venv
+$(GALAXY_IMPORTER_VENV)/.installed: tests/locks/galaxy-importer.txt
+	$(PYTHON) -m venv $(GALAXY_IMPORTER_VENV)
+	$(GALAXY_IMPORTER_VENV)/bin/$(PIP_INSTALL) "$$(grep '^pip==' $(LOCK))"
+	$(GALAXY_IMPORTER_VENV)/bin/$(PIP_INSTALL) -r tests/locks/galaxy-importer.txt
+	touch $@
+
+galaxy-import: $(GALAXY_IMPORTER_VENV)/.installed collection
+	$(GALAXY_IMPORTER_VENV)/bin/python tests/release/galaxy_import.py \
+	    build/dist/sessionguard-auth0-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
 clean:
 	rm -rf build $(VENV)

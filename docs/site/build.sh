@@ -5,7 +5,7 @@
 #   docs/site/build.sh            # output: build/docs-site/build/html/index.html
 #
 # Uses the venv of the Makefile ($VENV, default .venv) and installs the pinned tools of
-# docs/site/requirements.txt into it. Needs no network beyond that: no intersphinx download.
+# docs/site/requirements.txt into it, at the versions of tests/locks/test-venv.txt. Needs no network beyond that: no intersphinx download.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -13,7 +13,7 @@ BIN=$ROOT/${VENV:-.venv}/bin
 SITE=$ROOT/build/docs-site
 export PATH=$BIN:$PATH ANSIBLE_COLLECTIONS_PATH=$ROOT/build ANSIBLE_NOCOLOR=1
 
-"$BIN/pip" install -q --disable-pip-version-check -r docs/site/requirements.txt
+"$BIN/pip" install -q --disable-pip-version-check -c tests/locks/test-venv.txt -r docs/site/requirements.txt
 
 # The guides are Markdown (docs/guides); their rst for the site is generated and must be current.
 "$BIN/python" docs/site/md2rst.py --check

@@ -59,7 +59,7 @@ for leg in ${COMPAT:?COMPAT is not set}; do
     skipped+=("ansible-core $core (no Python $wanted)")
     continue
   fi
-  echo "compat: ansible-core $core on Python $python ($interpreter)"
+  echo "compat: ansible-core $core on Python $python ($interpreter), lock tests/locks/compat-ansible-core-$core.txt"
   ran+=("ansible-core $core on Python $python")
   [ "$find_only" = 1 ] && continue
   dir=build/compat-$core-py$python
@@ -68,10 +68,11 @@ for leg in ${COMPAT:?COMPAT is not set}; do
   if ! "$dir/bin/python" -c '' 2>/dev/null; then
     "$real" -m venv --clear "$dir" || { failed+=("ansible-core $core: venv"); continue; }
   fi
-  # shellcheck disable=SC2046 # one word per pinned requirement
-  "$dir/bin/pip" install -q "ansible-core==$core" \
-      $(grep -E '^(requests|voluptuous|pytest|pytest-xdist|trustme)==' tests/requirements-test.txt) \
-    || { failed+=("ansible-core $core: pip install"); continue; }
+  # Each leg's lock (make lock) pins every package for the first Python of the leg and those after it.
+  lock=tests/locks/compat-ansible-core-$core.txt
+  [ -f "$lock" ] || { failed+=("ansible-core $core: no $lock (make lock)"); continue; }
+  "$dir/bin/pip" install -q --disable-pip-version-check -r "$lock" \
+    || { failed+=("ansible-core $core: pip install -r $lock"); continue; }
   "$dir/bin/python" -m pytest "${tests[@]}" -q -n "${PYTEST_WORKERS:-2}" || failed+=("ansible-core $core on Python $python")
 done
 

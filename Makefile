@@ -109,7 +109,7 @@ COMPAT_STRICT ?= 0
 COMPAT_TESTS := tests/integration/test_tenant_session.py tests/integration/test_session_policy_role.py \
     tests/integration/test_session_policy_paths.py
 compat: $(COLLECTION_LINK)
-	SESSION_POLICY_TEST_PATHS="action plugin" COMPAT="$(COMPAT)" COMPAT_STRICT=$(COMPAT_STRICT) PYTEST_WORKERS=$(PYTEST_WORKERS) bash tests/compat/run_compat.sh $(COMPAT_TESTS)
+	COMPAT="$(COMPAT)" COMPAT_STRICT=$(COMPAT_STRICT) PYTEST_WORKERS=$(PYTEST_WORKERS) bash tests/compat/run_compat.sh $(COMPAT_TESTS)
 
 # Which Python each compat leg would use, without running it.
 compat-find:

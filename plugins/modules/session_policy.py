@@ -95,15 +95,15 @@ options:
 attributes:
   action:
     description:
-      - An action plugin of the same name runs the task in the controller's worker process when the
-        connection is local, calling the same code with the same options, checks and results. It saves a
-        Python interpreter per tenant (see the collection's docs/performance.md).
-      - The module runs in its own interpreter instead with another connection, with C(async), when the
-        controller's Python lacks C(requests), or when the variable C(sessionguard_auth0_run_as_module) is true.
+      - Runs on the controller, as an action plugin, in the worker process - whatever the host's connection, since
+        it talks to the Management API, never to the host. There is no module to run in an interpreter of its own:
+        that cost an interpreter per tenant (see the collection's docs/performance.md). The variable
+        C(sessionguard_auth0_run_as_module) of release 0.1.0 no longer has any effect.
+      - Needs the C(requests) Python library on the controller (in the execution environment on AWX).
     support: full
-notes:
-  - Set the variable C(sessionguard_auth0_run_as_module=true) (host, group, play or extra var) to run the
-    module in an interpreter of its own even with a local connection, as release 0.1.0 did.
+  async:
+    description: Not supported; each call it makes has its own O(timeout) instead.
+    support: none
 seealso:
   - module: sessionguard.auth0.tenant_session
   - module: sessionguard.auth0.action
@@ -190,22 +190,3 @@ replaced:
            "action": {"id": "2b4c...", "name": "sessionguard-session-policy",
                       "before": {"id": "8f0e...", "number": 3}, "after": {"id": "c41a...", "number": 4}}}
 """
-
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
-from ansible_collections.sessionguard.auth0.plugins.module_utils._session_policy_task import (
-    ARGUMENT_SPEC, check_options, run_task)
-
-
-def main():
-    module = Auth0Module(argument_spec=ARGUMENT_SPEC)
-    desired, errors = check_options(module.params)
-    module.fail_on(errors)
-    show_code = module._verbosity >= 3
-    result, errors, diff, warnings = run_task(module.client, module.params, desired, module.check_mode, show_code)
-    for warning in warnings:
-        module.warn(warning)
-    module.finish(result, errors=errors, diff=diff)
-
-
-if __name__ == "__main__":
-    main()

@@ -9,41 +9,52 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: session_policy_report
-short_description: Write a session policy report as JSON and Markdown on the controller
+short_description: Build a session policy report and write it as JSON and Markdown on the controller
 version_added: 0.2.0
 description:
-  - Runs on the controller and sends no request. Writes O(report) as C(<name>.json) and O(markdown) as
-    C(<name>.md) in the directory O(path), creating it when missing. Each file is replaced in one step, and only
-    when its content differs.
-  - It is the report step of the C(sessionguard.auth0.session_policy) role, which builds the report from every
-    tenant's result and runs this once per batch. It writes the files itself instead of through the C(stat) and
-    C(copy) modules, which would start two Python interpreters per file (see C(docs/performance.md)).
+  - Runs on the controller and sends no request.
+  - Without O(report), builds the report of the C(sessionguard.auth0.session_policy) role's rollout so far - it is
+    the role's report step, run once per batch - from every tenant of the play - the registered result of
+    its C(sessionguard.auth0.session_policy) task, or the record of an invalid policy - with a heading, the
+    batch, one line per tenant that needs a look and the summary, and returns the plan summary the role prints.
+  - With O(report), writes that report (the output of P(sessionguard.auth0.merge_session_policy_reports#filter),
+    for example) as it is.
+  - With O(path), writes the report as C(<name>.json) and its Markdown as C(<name>.md) in the directory O(path),
+    creating it when missing. Each file is replaced in one step, and only when its content differs. It writes
+    the files itself instead of through the C(stat) and C(copy) modules, which would start two Python
+    interpreters per file (see C(docs/performance.md)).
 author:
   - sessionguard maintainers (@sessionguard)
 options:
   path:
-    description: The directory on the controller for the report files; created (mode C(0755)) when missing.
+    description:
+      - The directory on the controller for the report files; created (mode C(0755)) when missing.
+      - Empty, the report is built and returned, and no file is written.
     type: path
-    required: true
+    default: ""
   name:
     description:
       - Base name of the two files, without C(.json) or C(.md). The role's C(session_policy_report_name).
       - A plain file name; a name with C(/) or a name of C(.) or C(..) is refused.
+      - The report of an earlier batch in this file supplies the records of tenants outside this run.
     type: str
     default: session-policy-report
   report:
-    description: The report data, written as indented JSON with sorted keys.
+    description:
+      - A report to write as it is, instead of building the rollout's.
+      - A merged report (with C(slices)) gets the Markdown of a merge, any other the Markdown of a rollout.
     type: dict
-    required: true
-  markdown:
-    description: The report as Markdown text, written as it is, ending in one newline.
-    type: str
-    required: true
+  batches:
+    description:
+      - The rollout's stages, as the play's C(serial) (the playbook's C(session_policy_batches)), so that the
+        report can say which batch it is. Empty, one canary tenant, then 5, then the rest; one batch in check mode.
+    type: raw
 attributes:
   check_mode:
     description:
       - Writes nothing in check mode and says whether a file would change.
       - The role runs it with C(check_mode=false), since a report is an artifact of the run, not managed state.
+        The report still says whether the play ran in check mode.
     support: full
   diff_mode:
     description: Returns no diff; the report files are artifacts, not managed state.
@@ -54,22 +65,48 @@ attributes:
 """
 
 EXAMPLES = r"""
-- name: Write the report, as the role does
+- name: Build and write the report, as the role does after each batch
   sessionguard.auth0.session_policy_report:
     path: reports
     name: session-policy-report
-    report: "{{ session_policy__report }}"
-    markdown: "{{ lookup('ansible.builtin.template', 'session-policy-report.md.j2') }}"
   run_once: true
   check_mode: false
   changed_when: false
+  register: report
+
+- name: Print the plan summary
+  ansible.builtin.debug:
+    msg: "{{ report.summary }}"
+  run_once: true
+
+- name: Write a merged report
+  sessionguard.auth0.session_policy_report:
+    path: reports
+    report: "{{ slice_reports | sessionguard.auth0.merge_session_policy_reports }}"
+  check_mode: false
 """
 
 RETURN = r"""
 paths:
-  description: The two report files, JSON first.
+  description: The two report files, JSON first; empty without O(path).
   returned: always
   type: list
   elements: str
   sample: [reports/session-policy-report.json, reports/session-policy-report.md]
+report:
+  description:
+    - The report written (or built). A rollout's has C(outcome), C(heading), C(batch), C(tenants) (one record per
+      tenant - C(tenant), C(domain), C(status), C(differences), C(operations), C(left_in), C(replaced), C(error),
+      C(policy), C(reported_at)), C(not_reached), C(earlier), C(summary) and C(lines).
+  returned: always
+  type: dict
+  sample: {outcome: applied, heading: "Every tenant already matched the policy: nothing was written.",
+           summary: {tenants: 1, compliant: 1, changed: 0, drifted: 0, failed: 0, invalid: 0, skipped: 0, not_reached: 0}}
+summary:
+  description: The plan summary the role prints after a batch - the heading, the batch, its tenants' lines, the fleet.
+  returned: when the rollout's report is built (no O(report))
+  type: list
+  elements: str
+  sample: ["Drift scan (check mode): nothing was written.", "all tenants: 3 tenants: 1 drifted, 2 compliant",
+           "~ dev drifted: settings session_lifetime: \"3d\" -> \"7d\""]
 """

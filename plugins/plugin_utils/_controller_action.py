@@ -23,6 +23,7 @@ class ControllerAction(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ControllerAction, self).run(tmp, task_vars)
+        self._task_vars = task_vars or {}
         dummy, params = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
         return self.run_with(result, params)
 

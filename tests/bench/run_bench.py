@@ -9,11 +9,10 @@ from the operating system the wall time, the CPU time of the tool's whole proces
 (getrusage(RUSAGE_CHILDREN) deltas: the emulator runs in this process, so its CPU is never
 counted), the peak memory (PSS) of that tree and the load average before the run.
 
-Each role run is made both ways the session_policy task can run (``--execution``): ``action``, the
-action plugin in the controller's worker (the default), and ``module``, the module in a Python
-interpreter of its own (``sessionguard_auth0_run_as_module``, how release 0.1.0 ran).
+The session_policy task runs in the controller's worker (its action plugin), the only way since 0.2.0;
+release 0.1.0's module path (a Python interpreter per tenant) is kept in docs/performance.md as measured.
 
-    run_bench.py                               # 50 tenants, forks 5,20,50, both paths, deploy-cli at 2 and 4
+    run_bench.py                               # 50 tenants, forks 5,20,50, deploy-cli at 2 and 4
     run_bench.py --quick                       # CI: 10 tenants, forks 10, deploy-cli on 2; exits 1 on a missed target
     run_bench.py --tenants 1000 --forks 50 --execution action --skip-deploy-cli
     run_bench.py --render-only build/bench/results/fleet-50.json [build/bench/results/fleet-1000.json ...]
@@ -74,7 +73,8 @@ APPLY_MAX_REQUESTS = 11
 NOOP_MAX_CPU_PER_TENANT = 0.20
 QUICK_TENANTS = 10
 QUICK_MAX_CPU_PER_TENANT = 1.0
-EXECUTIONS = {"action": False, "module": True}
+# The session_policy task runs only in the worker since 0.2.0; "module" was release 0.1.0's path.
+EXECUTIONS = {"action": False}
 
 _ID = re.compile(r"/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -523,9 +523,9 @@ def main(argv=None):
                              "BENCH_PLAYBOOK=module_only.yml runs tests/bench/playbooks/module_only.yml instead")
     parser.add_argument("--phases", default="apply,noop,check", help="role runs (a profile may skip some)")
     parser.add_argument("--label", help="what this run varies, for the doc's profile table (default: its environment)")
-    parser.add_argument("--execution", default="action,module",
-                        help="how the session_policy task runs: action (plugin, in the worker), module (own "
-                             "interpreter), or both (--quick: action)")
+    parser.add_argument("--execution", default="action",
+                        help="how the session_policy task runs: action (the action plugin, in the worker; "
+                             "the only way since 0.2.0)")
     parser.add_argument("--out", help="results JSON (default build/bench/results/fleet-<N>.json; quick: none)")
     parser.add_argument("--doc", help="render this markdown file from the results (default: docs/performance.md "
                                       "for a full run, none for --quick)")

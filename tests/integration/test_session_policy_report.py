@@ -11,8 +11,7 @@ PLAY = """
       sessionguard.auth0.session_policy_report:
         path: "%s"
         name: "%s"
-        report: {summary: {applied: 1}, tenants: [{tenant: acme-dev, status: applied}]}
-        markdown: "# Session policy report\\n"
+        report: {heading: Applied., summary_text: 1 tenant, tenants: [{tenant: acme-dev, status: changed}]}
 """
 
 
@@ -29,8 +28,10 @@ def test_check_mode_writes_nothing_then_apply_writes_then_a_rerun_changes_nothin
     assert applied.rc == 0 and result["changed"] is True
     assert result["paths"] == [str(target / "run-1.json"), str(target / "run-1.md")]
     assert json.loads((target / "run-1.json").read_text()) == {
-        "summary": {"applied": 1}, "tenants": [{"status": "applied", "tenant": "acme-dev"}]}
-    assert (target / "run-1.md").read_text() == "# Session policy report\n"
+        "heading": "Applied.", "summary_text": "1 tenant", "tenants": [{"status": "changed", "tenant": "acme-dev"}]}
+    assert (target / "run-1.md").read_text() == (
+        "# Session policy report\n\n**Applied.**\n\n| tenant | status | differences | error |\n|---|---|---|---|\n"
+        "| acme-dev | changed |  |  |\n\n**Summary:** 1 tenant.\n")
     assert oct(os.stat(str(target)).st_mode & 0o777) == "0o755"
     assert sorted(os.listdir(str(target))) == ["run-1.json", "run-1.md"]
 

@@ -1,9 +1,4 @@
-"""The session_policy role and the enforce_session_policy playbook across several emulated tenants.
-
-Every test runs twice: with the session_policy action plugin (in the controller's worker, the
-default) and with the module in its own interpreter (``sessionguard_auth0_run_as_module``).
-"""
-import functools
+"""The session_policy role and the enforce_session_policy playbook across several emulated tenants."""
 import json
 import os
 import re
@@ -12,25 +7,6 @@ import pytest
 import yaml
 
 from harness import ACTION, AWX_CREDENTIAL_VARS, PLAYBOOK, POLICY, inventory
-
-
-# The compat legs run the action plugin path only (test_session_policy_paths.py compares the two there).
-@pytest.fixture(params=os.environ.get("SESSION_POLICY_TEST_PATHS", "action plugin,module").split(","))
-def execution(request):
-    return request.param
-
-
-@pytest.fixture
-def playbook(execution, playbook):
-    """The harness runner, with the task run in the worker or as a module (as an extra var: it wins)."""
-    if execution == "action plugin":
-        return playbook
-
-    @functools.wraps(playbook)
-    def run(*args, **kwargs):
-        kwargs["extra_vars"] = dict(kwargs.get("extra_vars") or {}, sessionguard_auth0_run_as_module=True)
-        return playbook(*args, **kwargs)
-    return run
 
 
 def report(tmp_path):

@@ -186,12 +186,13 @@ def test_enforce_playbook_from_the_installed_collection_converges_two_tenants(re
         assert [b["action"]["name"] for b in tenant.bindings("post-login")] == [ACTION]
         tenant.clear_requests()
 
-    # The rerun as a module, in its own interpreter: the module file must be the installed copy's too.
+    # The rerun with release 0.1.0's switch to the module path: it no longer exists, so the task still runs in
+    # the worker (no module packed), from the installed copy, never the development tree.
     second = harness.run_playbook(tmp_path, playbook, inventory=inv, env=env, verbosity=3,
                                   extra_vars={"sessionguard_auth0_run_as_module": True})
     assert second.rc == 0, second
-    assert "Using module file %s/plugins/modules/session_policy.py" % release.collection_dir in second.output
-    assert os.path.join(ROOT, "build") not in second.output
+    assert "AnsiballZ_session_policy" not in second.output
+    assert os.path.join(ROOT, "build") not in second.output and ROOT + "/plugins" not in second.output
     report = json.loads((tmp_path / "reports" / "session-policy-report.json").read_text())
     assert sorted(t["status"] for t in report["tenants"]) == ["compliant", "compliant"]
     assert all(t.writes() == [] for t in emu.tenants)

@@ -21,14 +21,16 @@ def test_a_plain_name_is_accepted(name):
 
 
 def test_the_json_is_indented_sorted_and_both_files_end_in_one_newline():
-    files = R.report_files("/r", "rep", {"b": 1, "a": {"z": [1, 2], "y": "é"}}, "# Report\n\n\n")
+    merged = {"b": 1, "a": {"z": [1, 2], "y": "é"}, "slices": [], "check_mode": True, "tenants": [], "not_reached": []}
+    files = R.report_files("/r", "rep", merged)
     assert [path for path, dummy in files] == ["/r/rep.json", "/r/rep.md"]
     as_json, markdown = files[0][1], files[1][1]
     # Byte for byte what the role's template wrote before ("{{ report | to_nice_json(sort_keys=true) }}" and its
     # line end, which the template module keeps), so readers of the file see no change.
-    assert as_json == to_nice_json({"b": 1, "a": {"z": [1, 2], "y": "é"}}, sort_keys=True) + "\n"
+    assert as_json == to_nice_json(merged, sort_keys=True) + "\n"
     assert as_json.index('"a"') < as_json.index('"b"') and '"y": "\\u00e9"' in as_json
-    assert markdown == "# Report\n"
+    assert markdown.startswith("# Session policy report (0 slices merged)\n") and markdown.endswith(".\n")
+    assert not markdown.endswith("\n\n")
 
 
 def test_write_replaces_the_file_with_mode_0644_and_leaves_no_temporary(tmp_path):

@@ -1,4 +1,4 @@
-"""Merging slice reports and rendering the merge."""
+"""Merging slice reports and rendering the merge, through the filters that expose _rollout_report."""
 import pytest
 from ansible.errors import AnsibleFilterError
 
@@ -19,10 +19,10 @@ def test_overlapping_slices_keep_the_last_record_and_count_each_tenant_once():
         ("a", "changed", "job2"), ("b", "changed", "job1"), ("c", "compliant", "job2")]
     assert merged["overlaps"] == ["a"] and merged["not_reached"] == []
     assert merged["summary"] == {"tenants": 3, "compliant": 1, "changed": 2, "drifted": 0, "failed": 0,
-                                 "invalid": 0, "not_reached": 0}
+                                 "invalid": 0, "skipped": 0, "not_reached": 0}
     md = session_policy_report_markdown(merged)
     assert "Reported by more than one slice (the last slice's record is kept): a." in md
-    assert md.rstrip().endswith("3 tenants: 1 compliant, 2 changed, 0 drifted, 0 failed, 0 invalid, 0 not reached.")
+    assert md.rstrip().endswith("**Summary:** 3 tenants: 2 changed, 1 compliant.")
 
 
 def test_a_slice_stopped_by_an_invalid_policy_counts_its_tenant_as_invalid():
@@ -31,7 +31,8 @@ def test_a_slice_stopped_by_an_invalid_policy_counts_its_tenant_as_invalid():
     applied = {"check_mode": False, "tenants": [record("c", "changed")], "not_reached": []}
     merged = merge_session_policy_reports([stopped, applied])
     assert merged["summary"] == {"tenants": 3, "compliant": 0, "changed": 1, "drifted": 0, "failed": 0,
-                                 "invalid": 1, "not_reached": 1}
+                                 "invalid": 1, "skipped": 0, "not_reached": 1}
+    assert merged["summary_text"] == "3 tenants: 1 invalid, 1 changed, 1 not reached"
 
 
 def test_hostile_values_are_escaped_and_the_markup_between_kept():
@@ -52,7 +53,7 @@ def test_mixed_modes_are_said_and_unreached_tenants_listed():
     assert [s["name"] for s in merged["slices"]] == ["slice 1", "slice 2"]
     md = session_policy_report_markdown(merged)
     assert "Some slices ran in check mode and some applied" in md
-    assert "| b | slice 2 | failed |  | x\\|y |" in md and "| c | | not reached | | |" in md
+    assert "| b | slice 2 | failed |  | x\\|y |" in md and "| c |  | not reached |  |  |" in md
 
 
 @pytest.mark.parametrize("reports, names, message", [

@@ -1,0 +1,301 @@
+# -*- coding: utf-8 -*-
+# Copyright: sessionguard maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The session policy report: records, batches, headings, the merge of slices, and the Markdown.
+
+Not a public API. One module for every report the collection writes: the role's, per batch (through the
+``session_policy_report`` action), the merge of a run's slices (the ``merge_session_policy_reports``
+filter and playbook), and the rollback's. Plain values in, plain values out: no Ansible object, so it is
+unit-tested without a playbook run.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+from collections import namedtuple
+
+from ansible.utils.helpers import pct_to_int
+
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._markdown import markdown_cell
+
+# Every status a tenant's record can have, in the order the counts name them.
+STATUSES = ("invalid", "failed", "drifted", "skipped", "changed", "compliant")
+# The shipped playbook's stages when session_policy_batches is not set: one canary, five, the rest.
+DEFAULT_BATCHES = (1, 5, "100%")
+NOT_REACHED_LEFT_IN = "unknown: the task failed before it reached the tenant"
+
+# What a batch's report needs of the play: the tenants, this batch, the mode and the stages.
+Play = namedtuple("Play", "hosts batch all_hosts check_mode batches pattern limit now")
+
+
+def rollout_batches(batches, check_mode):
+    """The play's ``serial``: every tenant at once in check mode (a scan writes nothing), else the stages."""
+    if check_mode:
+        return ["100%"]
+    return list(batches) if batches else list(DEFAULT_BATCHES)
+
+
+def batch_ends(batches, total):
+    """Where each batch ends, as a count of tenants: ansible-core's cut of ``serial`` over ``total`` hosts
+    (the last size repeats; a percentage rounds down, to at least one)."""
+    ends, done, index = [], 0, 0
+    while done < total:
+        item = batches[min(index, len(batches) - 1)] if batches else "100%"
+        size = pct_to_int(item, total)
+        done = total if size <= 0 else min(done + size, total)
+        ends.append(done)
+        index += 1
+    return ends
+
+
+def tenant_record(tenant, result, domain, policy, reported_at):
+    """A tenant's record from its ``session_policy`` task result.
+
+    A failed task is ``failed``, except the drift gate (``fail_on_drift``), which fails with the status
+    ``drifted``: an error is ``failed`` whatever the gate.
+    """
+    status = result.get("status") or "failed"
+    if result.get("failed") and status != "drifted":
+        status = "failed"
+    args = (result.get("invocation") or {}).get("module_args") or {}
+    return dict(tenant=tenant, domain=args.get("domain") or domain or "", status=status,
+                differences=result.get("differences") or [], operations=result.get("operations") or [],
+                left_in=result.get("left_in") or NOT_REACHED_LEFT_IN, replaced=result.get("replaced") or {},
+                error=(result.get("msg") or "failed") if status == "failed" else "",
+                policy=policy or "", reported_at=reported_at)
+
+
+def plural(count, word):
+    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+
+
+def counts(records, missing=0):
+    """``3 tenants: 1 failed, 2 compliant``, statuses in STATUSES order, then the tenants not reached."""
+    parts = ["%d %s" % (n, status) for status, n in
+             ((status, sum(1 for r in records if r.get("status") == status)) for status in STATUSES) if n]
+    if missing:
+        parts.append("%d not reached" % missing)
+    text = plural(len(records) + missing, "tenant")
+    return text + (": " + ", ".join(parts) if parts else "")
+
+
+def summary(records, not_reached):
+    numbers = dict((status, sum(1 for r in records if r.get("status") == status)) for status in STATUSES)
+    numbers.update(tenants=len(records) + len(not_reached), not_reached=len(not_reached))
+    return numbers
+
+
+def difference_text(difference, as_value=json.dumps):
+    return "%s %s: %s -> %s" % (difference.get("part"), difference.get("field"),
+                                as_value(difference.get("current")), as_value(difference.get("desired")))
+
+
+def console_lines(records):
+    """One line per tenant that needs a look: ``~`` changed or drifted, ``!`` failed or invalid."""
+    lines = []
+    for record in records:
+        if record["status"] not in ("invalid", "failed", "drifted", "changed", "skipped"):
+            continue
+        # The errors of an invalid policy are on the console already, one per line.
+        details = ["see the errors above"] if record["status"] == "invalid" else ([record["error"]] if record.get("error") else [])
+        details += [difference_text(d) for d in record.get("differences") or []]
+        mark = "~" if record["status"] in ("changed", "drifted") else "!"
+        lines.append("%s %s %s: %s" % (mark, record["tenant"], record["status"], "; ".join(details)))
+    return lines
+
+
+def earlier_records(previous, play_hosts, all_hosts):
+    """What an earlier report said of tenants outside this run (a --limit run), once each, kept as they were."""
+    earlier, seen = [], set()
+    for old in (previous.get("tenants") or []) + (previous.get("earlier") or []):
+        tenant = old.get("tenant")
+        if tenant in play_hosts or tenant not in all_hosts or tenant in seen:
+            continue
+        seen.add(tenant)
+        earlier.append(dict(old, reported_at=old.get("reported_at") or previous.get("generated_at") or ""))
+    return earlier
+
+
+def _batch_label(play, reached, invalid):
+    ends = batch_ends(play.batches, len(play.hosts))
+    batch = ends.index(reached) + 1 if reached in ends else 0
+    if invalid:
+        label = "validation"
+    elif batch == 1 and ends[0] == 1 and len(ends) > 1:
+        label = "canary"
+    elif len(ends) == 1:
+        label = "all tenants"
+    else:
+        label = "batch %d of %d" % (batch, len(ends)) if batch else "this batch"
+    return label, len(ends)
+
+
+def _heading(play, numbers, label):
+    this_batch = "the canary" if label == "canary" else label
+    if numbers["invalid"]:
+        return "invalid", ("Stopped before any tenant was touched: the session policy of %s is invalid."
+                           % plural(numbers["invalid"], "tenant"))
+    if play.check_mode:
+        return "checked", "Drift scan (check mode): nothing was written."
+    if numbers["failed"] and numbers["not_reached"]:
+        return "stopped", "Stopped after %s failed: %s not reached." % (this_batch, plural(numbers["not_reached"], "tenant"))
+    if numbers["failed"]:
+        return "failed", "Applied, but %s failed." % plural(numbers["failed"], "tenant")
+    if numbers["not_reached"]:
+        return "in progress", "In progress: %s is done; %s not reached yet." % (this_batch, plural(numbers["not_reached"], "tenant"))
+    # A rerun that found every tenant as the policy wants must not read as if it wrote again.
+    if numbers["changed"]:
+        return "applied", "Applied to every tenant."
+    return "applied", "Every tenant already matched the policy: nothing was written."
+
+
+def rollout_report(play, records, previous):
+    """The report of a rollout so far: this run's records, the tenants not reached yet, and the records an
+    earlier report (``previous``) left for tenants outside this run."""
+    records = sorted(records, key=lambda r: r["tenant"])
+    reached = set(r["tenant"] for r in records)
+    not_reached = sorted(h for h in play.hosts if h not in reached)
+    numbers = summary(records, not_reached)
+    label, batches = _batch_label(play, len(records), numbers["invalid"])
+    outcome, heading = _heading(play, numbers, label)
+    batch = set(play.batch)
+    return {
+        "generated_by": "sessionguard.auth0.session_policy", "generated_at": play.now,
+        "check_mode": play.check_mode, "outcome": outcome, "heading": heading,
+        "hosts": play.pattern, "limit": play.limit,
+        "batch": label, "batch_summary": counts([r for r in records if r["tenant"] in batch]), "batches": batches,
+        "policies": sorted(set(r["policy"] for r in records if r.get("policy"))),
+        "tenants": records, "not_reached": not_reached,
+        "earlier": earlier_records(previous, set(play.hosts), set(play.all_hosts)),
+        "summary": numbers, "summary_text": counts(records, len(not_reached)),
+        "lines": console_lines(records),
+    }
+
+
+def plan_summary(report, batch, report_file=None):
+    """The lines the role prints after a batch: the heading, this batch, its tenants' lines, the fleet."""
+    batch = set(batch)
+    lines = [report["heading"], "%s: %s" % (report["batch"], report["batch_summary"])]
+    lines += [line for line in report["lines"] if line.split(" ", 2)[1] in batch]
+    if report["batches"] != 1:
+        lines.append("fleet: " + report["summary_text"])
+    if report_file:
+        lines.append("report: " + report_file)
+    return lines
+
+
+# -- merging the reports of a run's slices --------------------------------------------------------------
+
+
+class ReportError(ValueError):
+    """A report that cannot be merged: the message says which and why."""
+
+
+def merge_reports(reports, names=None):
+    """Reports of the slices of one run (in the order they were written) -> one report.
+
+    A tenant reported by several slices (overlapping limits) keeps the record of the last one and is
+    listed in ``overlaps``; a tenant not reached by one slice but reported by another counts as reported.
+    """
+    if not isinstance(reports, list) or not reports:
+        raise ReportError("expects a non-empty list of session policy reports")
+    names = list(names or [])
+    if names and len(names) != len(reports):
+        raise ReportError("names must have one name per report (%d names, %d reports)" % (len(names), len(reports)))
+    records, slices, overlaps, not_reached = {}, [], [], []
+    for index, report in enumerate(reports):
+        name = names[index] if names else "slice %d" % (index + 1)
+        if not isinstance(report, dict) or not isinstance(report.get("tenants"), list):
+            raise ReportError("%s is not a session policy report (no tenants list)" % name)
+        for record in report["tenants"]:
+            if record.get("tenant") in records and record.get("tenant") not in overlaps:
+                overlaps.append(record.get("tenant"))
+            records[record.get("tenant")] = dict(record, slice=name)
+        not_reached.extend(report.get("not_reached") or [])
+        slices.append(dict(name=name, check_mode=bool(report.get("check_mode")),
+                           tenants=sorted(r.get("tenant") for r in report["tenants"]),
+                           not_reached=sorted(report.get("not_reached") or [])))
+    tenants = [records[name] for name in sorted(records)]
+    not_reached = sorted(set(n for n in not_reached if n not in records))
+    modes = set(s["check_mode"] for s in slices)
+    numbers = summary(tenants, not_reached)
+    return dict(generated_by="sessionguard.auth0.merge_session_policy_reports",
+                check_mode=modes == set([True]), mixed_modes=len(modes) > 1, slices=slices,
+                overlaps=sorted(overlaps), tenants=tenants, not_reached=not_reached,
+                summary=numbers, summary_text=counts(tenants, len(not_reached)))
+
+
+# -- Markdown ------------------------------------------------------------------------------------------
+
+
+def differences_cell(differences):
+    """A record's differences as one Markdown cell; each value escaped on its own, so the markup between stays."""
+    return "<br>".join("%s `%s`: %s → %s" % tuple(markdown_cell(value) for value in (
+        d.get("part"), d.get("field"), json.dumps(d.get("current")), json.dumps(d.get("desired"))))
+        for d in differences or [])
+
+
+def _row(*cells):
+    return "| %s |" % " | ".join(cells)
+
+
+def _names(names):
+    return ", ".join(markdown_cell(name) for name in names)
+
+
+def rollout_markdown(report):
+    """A rollout's report (the role's, a rollback's) as Markdown: the heading, one row per tenant, the summary,
+    earlier runs' tenants. Keys a report lacks are left out, so a report passed in by hand renders too."""
+    tenants, not_reached = report.get("tenants") or [], report.get("not_reached") or []
+    lines = ["# %s" % report.get("title", "Session policy report"), "", "**%s**" % report.get("heading", ""), ""]
+    if report.get("generated_at"):
+        lines.append("%s; hosts `%s`%s;" % (report["generated_at"], report.get("hosts", "all"),
+                                           ", --limit `%s`" % report["limit"] if report.get("limit") else ""))
+        lines += ["policy %s." % (", ".join(report.get("policies") or []) or "not rendered"), ""]
+    lines += ["| tenant | status | differences | error |", "|---|---|---|---|"]
+    for record in tenants:
+        error = markdown_cell(record.get("error") or "")
+        if record.get("status") in ("failed", "invalid") and record.get("left_in"):
+            error += "<br>Left in: " + markdown_cell(record["left_in"])
+        lines.append(_row(markdown_cell(record.get("tenant")), markdown_cell(record.get("status")),
+                          differences_cell(record.get("differences")), error))
+    lines += [_row(markdown_cell(name), "not reached", "", "") for name in not_reached]
+    lines += ["", "**Summary:** %s." % report.get("summary_text", counts(tenants, len(not_reached)))]
+    if report.get("earlier"):
+        lines += ["", "## Tenants outside this run", "", "As an earlier run left them; this run did not look at them.", "",
+                  "| tenant | status | reported at | differences | error |", "|---|---|---|---|---|"]
+        for record in sorted(report["earlier"], key=lambda r: r.get("tenant") or ""):
+            lines.append(_row(markdown_cell(record.get("tenant")), markdown_cell(record.get("status")),
+                              markdown_cell(record.get("reported_at") or ""), differences_cell(record.get("differences")),
+                              markdown_cell(record.get("error") or "")))
+    return "\n".join(lines) + "\n"
+
+
+def merged_markdown(merged):
+    """A merged report as Markdown: what each slice covered, then one row per tenant."""
+    lines = ["# Session policy report (%d slices merged)" % len(merged["slices"]), ""]
+    if merged.get("mixed_modes"):
+        lines.append("Some slices ran in check mode and some applied: see each slice's mode below.")
+    else:
+        lines.append("Check mode (drift scan): nothing was written." if merged["check_mode"] else "Applied.")
+    lines += ["", "| slice | mode | tenants | not reached |", "|---|---|---|---|"]
+    for part in merged["slices"]:
+        lines.append(_row(markdown_cell(part["name"]), "check" if part["check_mode"] else "apply",
+                          _names(part["tenants"]), _names(part["not_reached"])))
+    if merged.get("overlaps"):
+        lines += ["", "Reported by more than one slice (the last slice's record is kept): %s." % _names(merged["overlaps"])]
+    lines += ["", "| tenant | slice | status | differences | error |", "|---|---|---|---|---|"]
+    for record in merged["tenants"]:
+        lines.append(_row(markdown_cell(record.get("tenant")), markdown_cell(record.get("slice")),
+                          markdown_cell(record.get("status")), differences_cell(record.get("differences")),
+                          markdown_cell(record.get("error"))))
+    lines += [_row(markdown_cell(name), "", "not reached", "", "") for name in merged["not_reached"]]
+    lines += ["", "**Summary:** %s." % merged.get("summary_text", counts(merged["tenants"], len(merged["not_reached"])))]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(report):
+    """Any report this module builds, as Markdown, by its kind."""
+    return merged_markdown(report) if "slices" in report else rollout_markdown(report)

@@ -97,7 +97,8 @@ class ActionModule(ActionBase):
         warning = validate_certs_warning(params)
         client = client_from_params(params)
         outcome, errors, diff, warnings = run_task(client, params, desired, bool(self._task.check_mode),
-                                                   show_code=Display().verbosity >= 3)
+                                                   show_code=Display().verbosity >= 3,
+                                                   host=(task_vars or {}).get("inventory_hostname"))
         result.update(outcome)
         warnings = ([warning] if warning else []) + list(warnings)
         if warnings:

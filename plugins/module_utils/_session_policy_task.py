@@ -14,11 +14,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-
 from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import readable_code_diff
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME, check_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
+from ansible_collections.sessionguard.auth0.plugins.module_utils._differences import difference_text
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
 from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import SETTING_KEYS, parse_desired
@@ -58,11 +57,12 @@ def check_options(params):
     return desired, errors
 
 
-def run_task(client, params, desired, check_mode, show_code=False):
+def run_task(client, params, desired, check_mode, show_code=False, host=None):
     """Enforce (or in check mode predict) the policy; returns ``(result, errors, diff, warnings)``.
 
     The Action's part of the diff is the policy's changes per rule and field (a new Action: the
-    policy it carries); ``show_code`` (-vvv) adds the code's own diff.
+    policy it carries); ``show_code`` (-vvv) adds the code's own diff. ``host`` (the inventory host) names the
+    tenant in the drift gate's message.
     """
     outcome = ensure_policy(client, desired, params["action_name"], params["code"], params["runtime"],
                             params["display_name"], params["position"], params["build_timeout"], check_mode,
@@ -70,7 +70,7 @@ def run_task(client, params, desired, check_mode, show_code=False):
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
     errors = list(outcome["errors"])
     if check_mode and params["fail_on_drift"] and outcome["status"] == "drifted" and not errors:
-        errors.append(drift_message(params["domain"], outcome["differences"]))
+        errors.append(drift_message(host, params["domain"], outcome["differences"]))
     # Not "skipped": Ansible reads a true "skipped" in any task result as "the task was skipped".
     result["skipped_parts"] = outcome["skipped"]
     diff = [outcome["diff"]]
@@ -82,8 +82,9 @@ def run_task(client, params, desired, check_mode, show_code=False):
     return result, errors, diff, outcome["warnings"]
 
 
-def drift_message(domain, differences):
-    """The drift gate's one line: every drifted field, what the tenant has and what the policy wants."""
-    return "Session policy drift on %s: %s" % (domain, "; ".join(
-        "%s %s is %s, the policy wants %s" % (d["part"], d["field"], json.dumps(d["current"]), json.dumps(d["desired"]))
-        for d in differences))
+def drift_message(host, domain, differences):
+    """The drift gate's message: the inventory host and its domain, then every difference as the plan summary
+    and the report say it."""
+    tenant = "%s (%s)" % (host, domain) if host and host != domain else domain
+    return "%s drifted from the session policy (fail_on_drift): %s" % (
+        tenant, "; ".join(difference_text(d) for d in differences))

@@ -18,6 +18,7 @@ from collections import namedtuple
 
 from ansible.utils.helpers import pct_to_int
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._differences import difference_text
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._markdown import markdown_cell
 
 # Every status a tenant's record can have, in the order the counts name them.
@@ -87,11 +88,6 @@ def summary(records, not_reached):
     return numbers
 
 
-def difference_text(difference, as_value=json.dumps):
-    return "%s %s: %s -> %s" % (difference.get("part"), difference.get("field"),
-                                as_value(difference.get("current")), as_value(difference.get("desired")))
-
-
 def console_lines(records):
     """One line per tenant that needs a look: ``~`` changed or drifted, ``!`` failed or invalid."""
     lines = []
@@ -151,6 +147,15 @@ def _heading(play, numbers, label):
     return "applied", "Every tenant already matched the policy: nothing was written."
 
 
+def run_outcome(numbers):
+    """What CI reads without parsing prose: ``failed`` (a tenant failed or its policy is invalid), else ``drifted``
+    (a scan found a difference), else ``compliant`` (every reached tenant matches the policy, now or after this
+    run's writes). The exit code stays ansible-playbook's; this tells drift from breakage."""
+    if numbers["failed"] or numbers["invalid"]:
+        return "failed"
+    return "drifted" if numbers["drifted"] else "compliant"
+
+
 def rollout_report(play, records, previous):
     """The report of a rollout so far: this run's records, the tenants not reached yet, and the records an
     earlier report (``previous``) left for tenants outside this run."""
@@ -159,11 +164,11 @@ def rollout_report(play, records, previous):
     not_reached = sorted(h for h in play.hosts if h not in reached)
     numbers = summary(records, not_reached)
     label, batches = _batch_label(play, len(records), numbers["invalid"])
-    outcome, heading = _heading(play, numbers, label)
+    progress, heading = _heading(play, numbers, label)
     batch = set(play.batch)
     return {
         "generated_by": "sessionguard.auth0.session_policy", "generated_at": play.now,
-        "check_mode": play.check_mode, "outcome": outcome, "heading": heading,
+        "check_mode": play.check_mode, "outcome": run_outcome(numbers), "progress": progress, "heading": heading,
         "hosts": play.pattern, "limit": play.limit,
         "batch": label, "batch_summary": counts([r for r in records if r["tenant"] in batch]), "batches": batches,
         "policies": sorted(set(r["policy"] for r in records if r.get("policy"))),
@@ -221,7 +226,7 @@ def merge_reports(reports, names=None):
     not_reached = sorted(set(n for n in not_reached if n not in records))
     modes = set(s["check_mode"] for s in slices)
     numbers = summary(tenants, not_reached)
-    return dict(generated_by="sessionguard.auth0.merge_session_policy_reports",
+    return dict(generated_by="sessionguard.auth0.merge_session_policy_reports", outcome=run_outcome(numbers),
                 check_mode=modes == set([True]), mixed_modes=len(modes) > 1, slices=slices,
                 overlaps=sorted(overlaps), tenants=tenants, not_reached=not_reached,
                 summary=numbers, summary_text=counts(tenants, len(not_reached)))

@@ -21,8 +21,8 @@ def params(fail_on_drift):
 
 @pytest.mark.parametrize("fail_on_drift, check_mode, answer, expected", [
     (True, True, outcome("drifted", DRIFT), [
-        'Session policy drift on acme.eu.auth0.com: settings idle_session_lifetime is "1h30m", the policy wants "3d"; '
-        'binding bindings is [], the policy wants ["policy"]']),
+        'prod-eu (acme.eu.auth0.com) drifted from the session policy (fail_on_drift): '
+        'settings idle_session_lifetime: "1h30m" -> "3d"; binding bindings: [] -> ["policy"]']),
     (False, True, outcome("drifted", DRIFT), []),
     (True, True, outcome("compliant"), []),
     # Outside check mode a difference is written, not a drift; an error is reported as itself, not as drift.
@@ -31,6 +31,6 @@ def params(fail_on_drift):
 ])
 def test_the_drift_gate_fails_only_a_drifted_check(monkeypatch, fail_on_drift, check_mode, answer, expected):
     monkeypatch.setattr(T, "ensure_policy", lambda *args, **kwargs: answer)
-    result, errors, dummy, dummy = T.run_task(None, params(fail_on_drift), {}, check_mode)
+    result, errors, dummy, dummy = T.run_task(None, params(fail_on_drift), {}, check_mode, host="prod-eu")
     assert errors == expected
     assert result["status"] == answer["status"] and result["differences"] == answer["differences"]

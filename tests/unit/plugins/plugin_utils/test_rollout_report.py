@@ -68,15 +68,17 @@ def test_headings_say_what_the_run_did():
     hosts = ["a", "b", "c"]
     scan = R.rollout_report(play(hosts, check_mode=True), [record("a", "drifted"), record("b", "compliant"),
                                                            record("c", "compliant")], {})
-    assert (scan["outcome"], scan["heading"]) == ("checked", "Drift scan (check mode): nothing was written.")
+    assert (scan["progress"], scan["heading"]) == ("checked", "Drift scan (check mode): nothing was written.")
+    assert scan["outcome"] == "drifted"
     assert scan["batch"] == "all tenants" and scan["batches"] == 1
     rerun = R.rollout_report(play(hosts, batches=["100%"]), [record(h, "compliant") for h in hosts], {})
     assert rerun["heading"] == "Every tenant already matched the policy: nothing was written."
+    assert rerun["outcome"] == "compliant"
     applied = R.rollout_report(play(hosts, batches=["100%"]), [record("a", "changed"), record("b", "compliant"),
                                                                record("c", "compliant")], {})
-    assert applied["heading"] == "Applied to every tenant."
+    assert applied["heading"] == "Applied to every tenant." and applied["outcome"] == "compliant"
     canary = R.rollout_report(play(hosts, batch=["a"]), [record("a", "failed", "boom")], {})
-    assert canary["outcome"] == "stopped" and canary["batch"] == "canary"
+    assert canary["progress"] == "stopped" and canary["batch"] == "canary" and canary["outcome"] == "failed"
     assert canary["heading"] == "Stopped after the canary failed: 2 tenants not reached."
     assert canary["not_reached"] == ["b", "c"] and canary["summary_text"] == "3 tenants: 1 failed, 2 not reached"
     going = R.rollout_report(play(hosts, batch=["a"], batches=[1, 1, 1]), [record("a", "changed")], {})
@@ -84,7 +86,7 @@ def test_headings_say_what_the_run_did():
     second = R.rollout_report(play(hosts, batch=["b"], batches=[1, 1, 1]), [record("a", "changed"), record("b", "changed")], {})
     assert second["batch"] == "batch 2 of 3" and second["batch_summary"] == "1 tenant: 1 changed"
     invalid = R.rollout_report(play(hosts), [record("a", "invalid", "x")], {})
-    assert invalid["outcome"] == "invalid" and invalid["batch"] == "validation"
+    assert invalid["progress"] == "invalid" and invalid["batch"] == "validation" and invalid["outcome"] == "failed"
 
 
 def test_lines_name_what_needs_a_look_and_the_plan_summary_keeps_this_batch():

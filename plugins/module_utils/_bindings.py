@@ -34,8 +34,10 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints impo
 WRITE_ATTEMPTS = 5
 # After a write that read back fine, wait this long (plus jitter) and read once more.
 SETTLE_SECONDS = 1.0
-# A deploy takes a moment to register before a bind sees it: auth0-deploy-cli sleeps 2 s after
-# deploying "to allow newly-deployed actions to register in backend" (facts file, Trigger bindings).
+# A deploy takes a moment to register before a bind sees it: Auth0's own deploy tool sleeps 2 s after
+# deploying "to allow newly-deployed actions to register in backend" (auth0/auth0-deploy-cli,
+# src/tools/auth0/handlers/actions.ts), and a real deploy answers "deployed": false
+# (tests/fixtures/auth0-recorded/TestAccAction.json).
 REGISTER_ATTEMPTS = 4
 REGISTER_WAIT = 2.0
 

@@ -136,7 +136,8 @@ def hours_to_minutes(hours):
     if hours is None or isinstance(hours, bool):
         return None
     if not isinstance(hours, (int, float)) or (isinstance(hours, float) and not math.isfinite(hours)):
-        # A body Auth0 never sends per the facts file; refuse it rather than crash on it.
+        # Auth0 answers lifetimes as numbers of hours (tests/fixtures/auth0-recorded/TestAccTenant_Main.json);
+        # anything else is refused rather than crashed on.
         raise DurationError("is not a number of hours; got %s" % _shown(str(hours)))
     return int(round(hours * 60))
 

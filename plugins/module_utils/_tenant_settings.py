@@ -17,7 +17,9 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints impo
 COOKIE_MODES = ("persistent", "non-persistent")
 # Every tenant setting the collection owns, as the modules and the policy name them.
 SETTING_KEYS = LIFETIME_FIELDS + ("cookie_mode",)
-# Auth0 treats a missing or null session_cookie as persistent (facts file: "nullable, default persistent").
+# Auth0 treats a missing or null session_cookie as persistent ("nullable", default persistent, in the Management
+# API reference: https://auth0.com/docs/api/management/v2/tenants/patch-settings); a tenant that never set it
+# leaves it out of its answer (tests/fixtures/auth0-recorded/TestAccTenant_Main.json).
 DEFAULT_COOKIE_MODE = "persistent"
 # How a lifetime the tenant never set shows in a diff or a message.
 NOT_SET = "not set"

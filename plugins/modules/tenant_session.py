@@ -147,7 +147,6 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_setting
 
 def main():
     argument_spec = dict((field, dict(type="raw")) for field in LIFETIME_FIELDS)
-    argument_spec.update(dict((field, dict(type="raw")) for field in LIFETIME_FIELDS))
     argument_spec.update(
         cookie_mode=dict(type="str", choices=list(COOKIE_MODES)),
         plan=dict(type="str", choices=sorted(PLAN_LIMITS), default="enterprise"),

@@ -117,8 +117,8 @@ def check_request(method, path, body):
 
 # Fields the emulator sends outside the SDK's models on purpose, each with the reason it is kept.
 KEPT_EXTRA = {
-    # The facts file ("Actions": a failed build's reasons come as errors [{id, msg, url}]; "read them from
-    # the action object and its versions where present"). The SDK models errors on versions only and no
+    # Auth0's SDKs model a failed build's reasons as errors [{id, msg, url}] on action versions (auth0-python,
+    # auth0/management; go-auth0, management/action.go ActionVersion.Errors). The SDK models errors on versions only and no
     # recording holds a failed build, so where real Auth0 puts them is unconfirmed: the emulator sends
     # them on the failed draft, and the collection reads both places (_actions.build_errors).
     ("GetActionResponseContent", "errors"),

@@ -201,7 +201,7 @@ def seed(emu):
         state[tenant.name] = dict(
             update_path=index % 2 == 1,
             # By action id and display name: a binding id does not survive a PATCH (auth0-recorded
-            # TestAccTriggerActions, facts file "Trigger bindings"), so it cannot identify a binding.
+            # TestAccTriggerActions.json under tests/fixtures/auth0-recorded/), so it cannot identify a binding.
             others=[(b["action"]["id"], b["action"]["name"], b["display_name"]) for b in bindings
                     if b["action"]["name"] in OTHERS],
             ours=[b["action"]["id"] for b in bindings if b["action"]["name"] == ACTION],

@@ -96,7 +96,7 @@ attributes:
   action:
     description:
       - Runs on the controller, as an action plugin, in the worker process - whatever the host's connection, since
-        it talks to the Management API, never to the host. There is no module to run in an interpreter of its own:
+        it talks to the Management API, never to the host. There is no module to run in an interpreter of its own -
         that cost an interpreter per tenant (see the collection's docs/performance.md). The variable
         C(sessionguard_auth0_run_as_module) of release 0.1.0 no longer has any effect.
       - Needs the C(requests) Python library on the controller (in the execution environment on AWX).

@@ -115,6 +115,34 @@ def test_own_stderr_drops_only_third_party_python_warnings(tmp_path):
     assert own_stderr("ERROR! plain text\n", ours) == "ERROR! plain text"
 
 
+def _versions_added(node, where):
+    """Every version_added in a documentation tree, with where it stands."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "version_added":
+                yield where, str(value)
+            else:
+                yield from _versions_added(value, "%s.%s" % (where, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _versions_added(value, "%s[%d]" % (where, index))
+
+
+def test_nothing_is_added_in_a_version_after_the_collections():
+    # A version_added above galaxy.yml's version is a feature the release notes and ansible-doc
+    # promise for a release that does not exist yet.
+    from packaging.version import Version
+    version = Version(str(yaml.safe_load(open(os.path.join(ROOT, "galaxy.yml")))["version"]))
+    docs = [("module %s" % m, yaml.safe_load(_documentation(m))) for m in MODULES]
+    docs += [("filter %s" % f, yaml.safe_load(open(os.path.join(ROOT, "plugins", "filter", f + ".yml"))))
+             for f in FILTERS]
+    docs.append(("role session_policy", yaml.safe_load(
+        open(os.path.join(ROOT, "roles", "session_policy", "meta", "argument_specs.yml")))))
+    found = [(where, added) for name, doc in docs for where, added in _versions_added(doc, name)]
+    assert len(found) > len(MODULES)  # each module says when it was added, at least
+    assert [(where, added) for where, added in found if Version(added) > version] == [], version
+
+
 def _documentation(module):
     namespace = {}
     source = open(os.path.join(ROOT, "plugins", "modules", module + ".py")).read()

@@ -31,7 +31,8 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client imp
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import (
     check_connection_params, client_from_params, full_argument_spec, merged_rules, validate_certs_warning)
 from ansible_collections.sessionguard.auth0.plugins.module_utils._session_policy_task import (
-    ARGUMENT_SPEC, check_options, run_task)
+    ARGUMENT_SPEC, check_options, policy_given, run_task)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_prepare import prepare_policy
 
 MODULE = "sessionguard.auth0.session_policy"
 
@@ -54,6 +55,16 @@ def with_environment(spec, environment):
 def secret_values(spec, params):
     """The values of the ``no_log`` options, as AnsibleModule collects them to mask."""
     return set(str(params[name]) for name, option in spec.items() if option.get("no_log") and params.get(name))
+
+
+def prepared_policy(params, name):
+    """``(code, policy_hash, errors)`` of the policy the task got in its own words; no request. The tenant block is
+    validated with the policy; the errors, every one at once, are the policy's (``status: invalid``)."""
+    if params.get("code") is not None:
+        return None, None, ["code, rules, default: give the policy (rules, default) or its rendered code, not both"]
+    prepared = prepare_policy(params["tenant"], params.get("rules") or [], params.get("default") or {},
+                              params["plan"], params["expectations"], name)
+    return prepared["code"], prepared["policy_hash"], prepared["errors"]
 
 
 def masked(result, errors, secrets):
@@ -90,6 +101,17 @@ class ActionModule(ActionBase):
                 message = "Unsupported parameters for (%s) module: %s" % (MODULE, message)
             return masked(result, [message], secrets)
 
+        host = (task_vars or {}).get("inventory_hostname")
+        if policy_given(params):
+            code, policy_hash, errors = prepared_policy(params, host)
+            if errors:
+                # Before any request: an invalid policy is reported as such, never half applied.
+                return masked(dict(result, changed=False, status="invalid", policy_errors=errors,
+                                   left_in="unchanged: the policy is invalid, nothing was sent"),
+                              ["The session policy of %s is invalid (%d error%s): %s" % (
+                                  host, len(errors), "" if len(errors) == 1 else "s", "; ".join(errors))], secrets)
+            params = dict(params, code=code)
+            result["policy_hash"] = policy_hash
         desired, errors = check_options(params)
         errors = errors or check_connection_params(params)
         if errors:
@@ -97,8 +119,7 @@ class ActionModule(ActionBase):
         warning = validate_certs_warning(params)
         client = client_from_params(params)
         outcome, errors, diff, warnings = run_task(client, params, desired, bool(self._task.check_mode),
-                                                   show_code=Display().verbosity >= 3,
-                                                   host=(task_vars or {}).get("inventory_hostname"))
+                                                   show_code=Display().verbosity >= 3, host=host)
         result.update(outcome)
         warnings = ([warning] if warning else []) + list(warnings)
         if warnings:

@@ -34,10 +34,20 @@ ARGUMENT_SPEC = dict(
     build_timeout=dict(type="int", default=120),
     action_on_self_service=dict(type="str", choices=["fail", "skip"], default="fail"),
     fail_on_drift=dict(type="bool", default=False),
+    # The policy in its own words, validated and rendered by the task itself (the role's one step per tenant).
+    rules=dict(type="raw"),
+    default=dict(type="raw"),
+    expectations=dict(type="raw", default=[]),
 )
 
 RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "left_in",
                "replaced")
+POLICY_OPTIONS = ("rules", "default")
+
+
+def policy_given(params):
+    """Whether the task got the policy in its own words (rules, default) rather than rendered ``code``."""
+    return any(params.get(name) is not None for name in POLICY_OPTIONS)
 
 
 def check_options(params):

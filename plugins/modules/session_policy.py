@@ -63,10 +63,30 @@ options:
     default: sessionguard-session-policy
   code:
     description:
-      - The Action's code, normally rendered from the policy with the
-        P(sessionguard.auth0.render_session_action#filter) filter.
-      - When omitted, only the tenant settings are enforced.
+      - The Action's code, rendered from the policy with the P(sessionguard.auth0.render_session_action#filter)
+        filter; or give the policy itself in O(rules) and O(default) instead, and the task renders it.
+      - When omitted, and no O(rules) or O(default) either, only the tenant settings are enforced.
+      - Mutually exclusive with O(rules) and O(default).
     type: str
+  rules:
+    description:
+      - The policy's ordered per-login rules, in the role's words (C(session_policy_rules), see the collection's
+        docs/policy.md). With O(rules) or O(default), the task validates the whole policy (O(tenant) included),
+        checks O(expectations) and renders the Action itself, before any request - one step per tenant.
+      - An invalid policy fails the task with every error at once and RV(status=invalid); nothing is sent.
+    type: raw
+    version_added: 0.2.0
+  default:
+    description: The policy's default, for a login no rule matches (C(session_policy_default)). See O(rules).
+    type: raw
+    version_added: 0.2.0
+  expectations:
+    description:
+      - Login cases with the rule and lifetimes each must get (C(session_policy_expectations)), checked on the
+        controller with O(rules) and O(default) before any request; an unmet one makes the policy invalid.
+    type: raw
+    default: []
+    version_added: 0.2.0
   runtime:
     description: The Action's Node.js runtime.
     type: str
@@ -133,10 +153,22 @@ RETURN = r"""
 status:
   description:
     - V(compliant) when nothing differed, V(changed) when differences were written,
-      V(drifted) when differences were found in check mode.
+      V(drifted) when differences were found in check mode, V(invalid) when the policy given in O(rules) and
+      O(default) is invalid (nothing was sent), V(failed) on any other error.
   returned: always
   type: str
   sample: drifted
+policy_hash:
+  description: Which policy the tenant got - the same settings and Action code, the same 12 characters (the report's C(policy)).
+  returned: when O(rules) or O(default) is given and the policy is valid
+  type: str
+  sample: 3f9a0c1d2e4b
+policy_errors:
+  description: Every error of the policy given in O(rules) and O(default), each naming its path.
+  returned: when the policy is invalid
+  type: list
+  elements: str
+  sample: ["session_policy_rules[1].session_lifetime: must be a duration such as 8h, 30m or 7d; got '9y'"]
 differences:
   description: Every difference found, one per field, in the order settings, action, binding.
   returned: always

@@ -55,17 +55,17 @@ def tenant_record(tenant, result, domain, policy, reported_at):
     """A tenant's record from its ``session_policy`` task result.
 
     A failed task is ``failed``, except the drift gate (``fail_on_drift``), which fails with the status
-    ``drifted``: an error is ``failed`` whatever the gate.
+    ``drifted``, and an invalid policy (``invalid``: nothing was sent); any other error is ``failed``.
     """
     status = result.get("status") or "failed"
-    if result.get("failed") and status != "drifted":
+    if result.get("failed") and status not in ("drifted", "invalid"):
         status = "failed"
     args = (result.get("invocation") or {}).get("module_args") or {}
     return dict(tenant=tenant, domain=args.get("domain") or domain or "", status=status,
                 differences=result.get("differences") or [], operations=result.get("operations") or [],
                 left_in=result.get("left_in") or NOT_REACHED_LEFT_IN, replaced=result.get("replaced") or {},
-                error=(result.get("msg") or "failed") if status == "failed" else "",
-                policy=policy or "", reported_at=reported_at)
+                error=(result.get("msg") or "failed") if status in ("failed", "invalid") else "",
+                policy=result.get("policy_hash") or policy or "", reported_at=reported_at)
 
 
 def plural(count, word):

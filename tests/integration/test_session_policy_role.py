@@ -425,3 +425,34 @@ def test_self_service_enforces_settings_and_refuses_or_skips_the_action(playbook
     checked = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu, session_policy_plan="self_service"), check=True)
     assert checked.rc != 0 and statuses(tmp_path) == {"tenant1": "failed"}, checked
     assert tenant.writes() == []
+
+
+USER_PLAY = """
+- name: The role in a user's own play, as the README's policy block suggests
+  hosts: all
+  gather_facts: false
+  roles:
+    - sessionguard.auth0.session_policy
+"""
+
+
+def test_role_in_a_users_play_is_one_task_per_tenant_and_an_invalid_policy_sends_nothing(playbook, emulator, tmp_path):
+    emu = emulator(3)
+    rules = json.loads(json.dumps(POLICY["session_policy_rules"]))
+    rules[1]["session_lifetime"] = "30x"
+    inv = inventory(tmp_path, emu, host_vars={"tenant2": {"session_policy_rules": rules}})
+    run = playbook(USER_PLAY, inventory=inv)
+    assert run.rc != 0
+    assert emu.tenant("tenant2").requests() == []
+    assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "invalid", "tenant3": "changed"}
+    entry = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant2"][0]
+    assert "session_policy_rules[1].session_lifetime: has unknown unit 'x'" in entry["error"]
+    assert report(tmp_path)["outcome"] == "failed"
+    # Per tenant: ansible-core's check of the role's arguments and the one session_policy task (validate,
+    # render, enforce); the report runs once per batch, on one host.
+    per_host = [r["task"] for r in run.results if r["host"] == "tenant3"]
+    assert per_host == ["Validating arguments against arg spec 'main' - Enforce one Auth0 session policy across many tenants",
+                        "Enforce tenant settings, Action and binding"], per_host
+    rerun = playbook(USER_PLAY, inventory=inventory(tmp_path, emu))
+    assert rerun.rc == 0, rerun
+    assert statuses(tmp_path) == {"tenant1": "compliant", "tenant2": "changed", "tenant3": "compliant"}

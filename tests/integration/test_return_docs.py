@@ -29,7 +29,8 @@ CASES = {
     "session_policy_render": {"tenant": {"session_lifetime": "30d", "idle_session_lifetime": "3d"}, "default": {"session_lifetime": "7d"},
                               "expectations": [{"name": "any login", "login": {}, "expect": {"session_lifetime": "7d"}}]},
     # Controller-only: writes two files in the playbook's directory.
-    "session_policy_report": {"path": "docs-report", "report": {"summary": "1 applied"}, "markdown": "# Report\n"},
+    "session_policy_report": {"path": "docs-report", "report": {"heading": "Applied.", "outcome": "compliant",
+                                                                "summary": {"tenants": 0}}},
     "session_policy_rollback": {"replaced": {"settings": {"before": {"idle_session_lifetime": "3d"},
                                                           "after": {"idle_session_lifetime": "1d"}}}},
 }

@@ -384,6 +384,8 @@ def test_validate_tag_needs_no_credentials(playbook, tmp_path):
     ran = sorted(set(r["task"] for r in run.results if r["status"] != "skipped"))
     assert "Enforce tenant settings, Action and binding" not in ran
     assert "Validate the policy, check its expectations, render the Action" in ran
+    assert run.task("Every policy is valid")["result"]["msg"] == (
+        "2 tenants: every session policy is valid and its expectations hold; nothing was sent.")
 
     bad = dict(POLICY, session_policy_default={"session_lifetime": "7x"})
     path.write_text(yaml.safe_dump({"all": {"hosts": hosts, "vars": bad}}))

@@ -278,6 +278,19 @@ class AdminHandler(_Handler):
                 if rest == ["expire-tokens"] and method == "POST":
                     tenant.expire_tokens()
                     return self.send(200, {"expired": True})
+                if rest == ["sign-in"] and method == "POST":
+                    if not isinstance(body.get("user_id"), str) or not body["user_id"]:
+                        raise ValueError("sign-in needs a user_id")
+                    extra = set(body) - {"user_id", "login", "event", "now"}
+                    if extra:
+                        raise ValueError("unknown sign-in keys: %s" % ", ".join(sorted(extra)))
+                    result = tenant.sign_in(body["user_id"], login=body.get("login"), event=body.get("event"),
+                                            now=body.get("now"))
+                    return self.send(200 if result["session"] else 409, result)
+                if rest == ["sessions"] and method == "GET":
+                    return self.send(200, tenant.sessions())
+                if rest == ["logs"] and method == "GET":
+                    return self.send(200, tenant.log_events())
                 if rest == ["secrets"] and method == "GET":
                     return self.send(200, {a["name"]: {s["name"]: tenant.secret_value(a["name"], s["name"])
                                                        for s in a["secrets"]} for a in tenant.actions()})

@@ -108,6 +108,9 @@ def test_the_draft_runs_on_a_complete_event_and_an_error_thrown_is_answered(api)
     assert (failed["error"]["name"], failed["error"]["message"]) == ("RangeError", "no orgs here")
     assert "api_calls" not in failed
     assert sdk_oracle.check_log(api.t.requests()) == []
+    # A test run is logged, but as no write: it leaves nothing behind.
+    runs = [r for r in api.t.requests() if r["path"].endswith("/test")]
+    assert len(runs) == 2 and not any(r["write"] for r in runs)
     # The draft is what runs, not the deployed version: nothing was deployed.
     assert api.t.actions()[0]["versions"] == []
 

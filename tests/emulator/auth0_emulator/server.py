@@ -131,6 +131,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+def _writes(method, path):
+    """Whether a request may change the tenant: any method but a read, under /api/v2. A test run of an
+    Action (POST .../test) changes nothing the API shows afterwards in the emulator, so it is no write."""
+    if method in ("GET", "HEAD", "OPTIONS") or not path.startswith("/api/v2"):
+        return False
+    return not (method == "POST" and path.startswith("/api/v2/actions/actions/") and path.endswith("/test"))
+
+
 def _parse_body(raw, content_type):
     """Return (parsed, error message or None)."""
     if not raw:
@@ -163,7 +171,7 @@ class TenantHandler(_Handler):
         auth = self.headers.get("Authorization")
         info, auth_error = tenant.check_token(auth) if auth else (None, None)
         entry = {"time": started, "method": method, "path": path, "query": query, "status": None,
-                 "body": body, "write": method not in ("GET", "HEAD", "OPTIONS") and path.startswith("/api/v2"),
+                 "body": body, "write": _writes(method, path),
                  "token": info["short"] if info else None}
         recorded = False
 

@@ -10,13 +10,13 @@ DRIFT = [{"part": "settings", "field": "idle_session_lifetime", "current": "1h30
 def outcome(status, differences=(), errors=()):
     return dict(changed=False, status=status, differences=list(differences), settings=None, action=None,
                 operations=[], left_in="unchanged", replaced={}, skipped=[], diff={}, code_diff="",
-                errors=list(errors), warnings=[])
+                errors=list(errors), warnings=[], runtime_test=None)
 
 
 def params(fail_on_drift):
     return dict(domain="acme.eu.auth0.com", action_name="policy", code=None, runtime="node22", display_name=None,
                 position="last", build_timeout=60, plan="enterprise", action_on_self_service="fail",
-                fail_on_drift=fail_on_drift)
+                fail_on_drift=fail_on_drift, runtime_test=True, runtime_tests=[], runtime_test_limit=10)
 
 
 @pytest.mark.parametrize("fail_on_drift, check_mode, answer, expected", [

@@ -58,13 +58,13 @@ def secret_values(spec, params):
 
 
 def prepared_policy(params, name):
-    """``(code, policy_hash, errors)`` of the policy the task got in its own words; no request. The tenant block is
-    validated with the policy; the errors, every one at once, are the policy's (``status: invalid``)."""
-    if params.get("code") is not None:
-        return None, None, ["code, rules, default: give the policy (rules, default) or its rendered code, not both"]
-    prepared = prepare_policy(params["tenant"], params.get("rules") or [], params.get("default") or {},
-                              params["plan"], params["expectations"], name)
-    return prepared["code"], prepared["policy_hash"], prepared["errors"]
+    """The policy the task got in its own words, validated, checked and rendered; no request: ``prepare_policy``'s
+    answer (``code``, ``policy_hash``, ``runtime_tests``), whose ``errors`` are the policy's (``status: invalid``)."""
+    if params.get("code") is not None or params.get("runtime_tests"):
+        return dict(errors=["code, runtime_tests, rules, default: give the policy (rules, default) or its rendered "
+                            "code and tests, not both"])
+    return prepare_policy(params["tenant"], params.get("rules") or [], params.get("default") or {},
+                          params["plan"], params["expectations"], name)
 
 
 def masked(result, errors, secrets):
@@ -103,15 +103,16 @@ class ActionModule(ActionBase):
 
         host = (task_vars or {}).get("inventory_hostname")
         if policy_given(params):
-            code, policy_hash, errors = prepared_policy(params, host)
+            prepared = prepared_policy(params, host)
+            errors = prepared["errors"]
             if errors:
                 # Before any request: an invalid policy is reported as such, never half applied.
                 return masked(dict(result, changed=False, status="invalid", policy_errors=errors,
                                    left_in="unchanged: the policy is invalid, nothing was sent"),
                               ["The session policy of %s is invalid (%d error%s): %s" % (
                                   host, len(errors), "" if len(errors) == 1 else "s", "; ".join(errors))], secrets)
-            params = dict(params, code=code)
-            result["policy_hash"] = policy_hash
+            params = dict(params, code=prepared["code"], runtime_tests=prepared["runtime_tests"])
+            result["policy_hash"] = prepared["policy_hash"]
         desired, errors = check_options(params)
         errors = errors or check_connection_params(params)
         if errors:

@@ -92,6 +92,32 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
+  save_plan:
+    description:
+      - In check mode, also read the tenant's fingerprint (its settings, the deployed version of O(action_name), the
+        post-login binding list; three more GETs) and return RV(plan_entry), this tenant's entry of a saved plan. The
+        role's C(session_policy_save_plan) writes the entries of every tenant into one plan file.
+      - Outside check mode the task fails and writes nothing - a plan is made by a check run.
+      - Mutually exclusive with O(apply_plan).
+    type: bool
+    default: false
+    version_added: 0.2.0
+  apply_plan:
+    description:
+      - Path, on the controller, of a saved plan (the JSON file a check run with C(session_policy_save_plan) wrote).
+        The task carries out that plan for this tenant and nothing else.
+      - The tenant's entry is the one named O(plan_tenant). A tenant the plan has no entry for is not touched, not
+        even read - RV(status=not_in_plan).
+      - Before any write the task reads the tenant's fingerprint again and compares it, and the policy to apply, with
+        the plan's. When anything differs - a setting, the deployed version, the binding list, or a part of the
+        policy - the task fails naming each changed field, and nothing is written to the tenant. So does an entry
+        whose check failed.
+    type: path
+    version_added: 0.2.0
+  plan_tenant:
+    description: The name of this tenant in the saved plan (the role passes its inventory name). Defaults to O(domain).
+    type: str
+    version_added: 0.2.0
 attributes:
   action:
     description:
@@ -133,7 +159,8 @@ RETURN = r"""
 status:
   description:
     - V(compliant) when nothing differed, V(changed) when differences were written,
-      V(drifted) when differences were found in check mode.
+      V(drifted) when differences were found in check mode, V(failed) on an error.
+    - V(not_in_plan) with O(apply_plan) when the saved plan has no entry for the tenant; nothing was sent.
   returned: always
   type: str
   sample: drifted
@@ -189,6 +216,28 @@ replaced:
   sample: {"settings": {"before": {"idle_session_lifetime": "3d"}, "after": {"idle_session_lifetime": "1d"}},
            "action": {"id": "2b4c...", "name": "sessionguard-session-policy",
                       "before": {"id": "8f0e...", "number": 3}, "after": {"id": "c41a...", "number": 4}}}
+fingerprint:
+  description:
+    - What the task read before enforcing (C(read) - C(settings) in human form, C(action.deployed_version),
+      C(bindings), the post-login flow in order), what it would write (C(desired) - the settings, the Action's
+      name, code digest, runtime, display name, position, plan), and one C(digest) of both.
+  returned: with O(save_plan) or O(apply_plan), once the tenant was read
+  type: dict
+  version_added: 0.2.0
+plan_entry:
+  description:
+    - This tenant's entry of a saved plan - C(domain), C(status), C(differences), C(operations), RV(fingerprint)
+      and a one-line C(summary).
+  returned: with O(save_plan), in check mode
+  type: dict
+  version_added: 0.2.0
+plan_changes:
+  description: With O(apply_plan), each field that differs from the saved plan - C(field), C(planned), C(now).
+  returned: when the saved plan was refused because the tenant or the policy changed since
+  type: list
+  elements: dict
+  sample: [{"field": "read.settings.session_lifetime", "planned": "7d", "now": "3d"}]
+  version_added: 0.2.0
 """
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import readable_code_diff
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import only_logic, readable_code_diff
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ActionFailure, DEFAULT_RUNTIME, check_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
@@ -127,7 +127,9 @@ def run_task(client, params, desired, check_mode, show_code=False):
                             plan=params["plan"], action_on_self_service=params["action_on_self_service"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
     errors = list(outcome["errors"])
-    if check_mode and params["fail_on_drift"] and outcome["status"] == "drifted" and not errors:
+    # A newer collection's Action logic around the same policy is an upgrade, not drift: the gate lets it pass.
+    if check_mode and params["fail_on_drift"] and outcome["status"] == "drifted" and not errors \
+            and not only_logic(outcome["differences"]):
         errors.append(drift_message(params["domain"], outcome["differences"]))
     # Not "skipped": Ansible reads a true "skipped" in any task result as "the task was skipped".
     result["skipped_parts"] = outcome["skipped"]

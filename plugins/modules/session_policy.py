@@ -89,6 +89,9 @@ options:
       - In check mode, fail the task when the tenant differs from the policy (RV(status=drifted)), with a message
         that names every drifted field, its current value and the policy's; a drift gate for CI. The result
         still says V(drifted) and lists the differences. Outside check mode it has no effect.
+      - A tenant whose only difference is the Action's fixed logic - the same policy data, rendered by another
+        collection version (the difference C(action logic), "Action logic of collection X.Y; policy unchanged") - does
+        not fail the gate. It is still V(drifted), and a run outside check mode writes it.
     type: bool
     default: false
     version_added: 0.2.0

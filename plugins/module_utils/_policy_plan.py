@@ -81,13 +81,13 @@ def plan_entry(domain, result, print_=None):
     """A tenant's entry of a saved plan from its check-mode result (``status``, ``differences``, ``operations``)."""
     return dict(domain=domain, status=result.get("status"), differences=result.get("differences") or [],
                 operations=result.get("operations") or [], fingerprint=print_,
-                summary=summary(domain, result))
+                summary=summary(result))
 
 
-def summary(domain, result):
-    """One Markdown line per tenant, for the plan's review in a merge request."""
+def summary(result):
+    """The tenant's line in the plan's Markdown, for its review in a merge request: status, then operations."""
     operations = result.get("operations") or []
-    return "%s: %s%s" % (domain, result.get("status"), (" - " + ", ".join(operations)) if operations else "")
+    return "%s%s" % (result.get("status"), (": " + ", ".join(operations)) if operations else "")
 
 
 def _flatten(prefix, value, out):

@@ -1,7 +1,7 @@
 """A saved plan, applied exactly: a check run writes the plan, an apply carries out that plan and nothing else."""
 import json
 
-from harness import PLAYBOOK, POLICY, inventory
+from harness import PLAYBOOK, POLICY, emulator_secrets, inventory, leaks_in
 
 
 def _plan_then_edit(playbook, emulator, tmp_path):
@@ -23,7 +23,11 @@ def test_apply_carries_out_the_plan_and_refuses_a_tenant_edited_since(playbook, 
     entry = plan["tenants"]["tenant2"]
     assert entry["status"] == "drifted" and entry["operations"]
     assert entry["fingerprint"]["read"]["settings"]["session_lifetime"]
-    assert "tenant2" in (tmp_path / "review" / "session-policy-plan.md").read_text()
+    markdown = (tmp_path / "review" / "session-policy-plan.md").read_text()
+    assert "- **tenant2** (%s): drifted: " % emu.tenants[1].domain in markdown
+    # The plan is a review artifact: no credential, no token, no Action code in it.
+    assert leaks_in({"plan.json": plan_path.read_text(), "plan.md": markdown}, emulator_secrets(emu)) == []
+    assert "onExecutePostLogin" not in plan_path.read_text()
 
     one, two, three, four = emu.tenants
     # A Dashboard edit between plan and apply.

@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 # Scripts (demo, reliability, bench) import the collection, the test harness and the emulator as pytest.ini does.
 SCRIPT_PATH := PYTHONPATH=$(CURDIR)/build:$(CURDIR)/tests/support:$(CURDIR)/tests/emulator:$(CURDIR)/tests/reliability
 
-.PHONY: lock galaxy-import demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat compat-find release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
+.PHONY: emulator lock galaxy-import demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat compat-find release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
 
 # Every venv `make` builds installs from a lock of tests/locks/: every transitive package pinned, so a
 # release of some dependency of a dependency cannot change a fresh machine's run. The direct pins
@@ -53,6 +53,15 @@ $(DEMO_VENV)/.installed: $(LOCK)
 
 demo: $(DEMO_VENV)/.installed $(COLLECTION_LINK)
 	$(SCRIPT_PATH) $(DEMO_VENV)/bin/python demo/run_demo.py
+
+# The emulator with named tenants, for trying the collection: writes $(EMULATOR_DIR)/inventory.yml with each
+# tenant's connection, prints how to run a playbook against it, serves until Ctrl-C.
+TENANTS ?= dev staging prod
+EMULATOR_DIR ?= build/emulator
+emulator: venv $(COLLECTION_LINK)
+	PYTHONPATH=$(CURDIR)/tests/emulator exec $(BIN)/python -m auth0_emulator \
+	    --names "$$(echo $(TENANTS) | tr ' ' ',')" --cert-dir $(EMULATOR_DIR) \
+	    --inventory $(EMULATOR_DIR)/inventory.yml --ansible-playbook $(BIN)/ansible-playbook
 
 test: unit emulator-tests integration node reliability-quick bench-quick sanity lint docs-lint release-test galaxy-import docs-site compat
 

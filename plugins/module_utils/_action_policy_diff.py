@@ -22,6 +22,20 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._durations impo
 # The one line of policy data in a rendered Action: written by plugin_utils/_policy_render.py, read back here.
 POLICY_PREFIX = "const POLICY = "
 _MINUTES_SUFFIX = "_minutes"
+# This release (galaxy.yml's version; a unit test holds the two equal), named when a tenant's Action
+# differs from the rendered one only in the fixed logic: an upgrade of the collection, not policy drift.
+COLLECTION_VERSION = "0.2.0"
+LOGIC_FIELD = "logic"
+
+
+def logic_upgrade():
+    """The words of a logic-only difference: the policy is the same, the collection's logic is newer (or older)."""
+    return "Action logic of collection %s; policy unchanged" % ".".join(COLLECTION_VERSION.split(".")[:2])
+
+
+def only_logic(differences):
+    """Whether every difference is the Action's logic alone (the drift gate lets it pass; an apply writes it)."""
+    return bool(differences) and all(d.get("part") == "action" and d.get("field") == LOGIC_FIELD for d in differences)
 
 
 def _policy_of_line(line):
@@ -126,8 +140,9 @@ def code_differences(code_diff):
         changes = policy_changes(current, desired)
         if changes:
             return [dict(part="action", field=field, current=before, desired=after) for field, before, after in changes]
-        return [dict(part="action", field="code", current="the same policy, older Action logic",
-                     desired="the Action logic of this collection version")]
+        # The POLICY data read back from both codes is equal, so what differs is the fixed logic around it.
+        return [dict(part="action", field=LOGIC_FIELD, current="Action logic of another collection version",
+                     desired=logic_upgrade())]
     changed = sum(1 for line in (code_diff or "").splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---"))
     return [dict(part="action", field="code", current="differs from the policy (%d lines)" % changed,
                  desired="the rendered policy")]
@@ -144,7 +159,7 @@ def readable_code_diff(code_diff):
         return "%s:\n%s\n" % (heading, "\n".join("  " + line for line in policy_summary(desired)))
     lines = ["%s: %s -> %s" % (field, _shown(before), _shown(after))
              for field, before, after in policy_changes(current, desired)]
-    return "\n".join(lines or ["the same policy; the Action's logic changes"]) + "\n"
+    return "\n".join(lines or [logic_upgrade()]) + "\n"
 
 
 def _shown(value):

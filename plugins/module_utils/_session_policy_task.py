@@ -14,11 +14,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import readable_code_diff
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import DEFAULT_RUNTIME, check_code
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import only_logic, readable_code_diff
+from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ActionFailure, DEFAULT_RUNTIME, check_code
+from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
 from ansible_collections.sessionguard.auth0.plugins.module_utils._differences import difference_text
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
+from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_plan import (
+    NOT_IN_PLAN, PlanError, compare, desired_state, entry_problem, fingerprint, load_entry, plan_entry, read_state, refusal)
 from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
 from ansible_collections.sessionguard.auth0.plugins.module_utils._runtime_test import DEFAULT_LIMIT
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import SETTING_KEYS, parse_desired
@@ -42,6 +45,9 @@ ARGUMENT_SPEC = dict(
     rules=dict(type="raw"),
     default=dict(type="raw"),
     expectations=dict(type="raw", default=[]),
+    save_plan=dict(type="bool", default=False),
+    apply_plan=dict(type="path"),
+    plan_tenant=dict(type="str"),
 )
 
 RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "left_in",
@@ -75,7 +81,56 @@ def check_options(params):
         parse_position(params["position"])
     except BindingFailure as exc:
         errors.append(str(exc))
+    if params.get("save_plan") and params.get("apply_plan"):
+        errors.append("save_plan, apply_plan: a run either saves a plan (check mode) or applies one, not both")
     return desired, errors
+
+
+def _not_run(status, left_in):
+    """The result of a task that sent nothing to write (refused, or not in the saved plan)."""
+    return dict(changed=False, status=status, differences=[], settings=None, action=None, operations=[],
+                left_in=left_in, replaced={}, skipped_parts=[])
+
+
+def _saved_plan(client, params, desired, check_mode):
+    """The saved-plan step before any write: ``(stop, result, errors, fingerprint)``.
+
+    ``stop`` is true when the policy must not be enforced: a tenant not in the plan (untouched, not even
+    read), or one refused because what the plan rests on changed. Without save_plan or apply_plan: nothing.
+    """
+    if not (params.get("save_plan") or params.get("apply_plan")):
+        return False, None, [], None
+    tenant = params.get("plan_tenant") or params["domain"]
+    # Named as the inventory names it, then by its domain.
+    domain = tenant if tenant == params["domain"] else "%s (%s)" % (tenant, params["domain"])
+    if params["save_plan"] and not check_mode:
+        return True, _not_run("failed", "unchanged: nothing was written"), [
+            "save_plan: a plan is made by a check run (--check); this run was not one, so nothing was written"], None
+    entry = None
+    if params["apply_plan"]:
+        try:
+            found, entry = load_entry(params["apply_plan"], tenant)
+        except PlanError as exc:
+            return True, _not_run("failed", "unchanged: nothing was written"), [str(exc)], None
+        if not found:
+            return True, _not_run(NOT_IN_PLAN, "untouched: not in the saved plan"), [], None
+        problem = entry_problem(domain, entry)
+        if problem:
+            return True, _not_run("failed", "unchanged: nothing was written"), [problem], None
+    try:
+        now = fingerprint(read_state(client, params["action_name"]), desired_state(params, desired))
+    except (Auth0Error, ActionFailure) as exc:
+        if entry is None:
+            return False, None, [], None
+        return True, _not_run("failed", "unchanged: nothing was written"), ["saved plan: reading the tenant: %s" % exc], None
+    if entry is not None:
+        changes = compare(entry["fingerprint"], now)
+        if changes:
+            result = _not_run("failed", "unchanged: the tenant or the policy changed since the saved plan; nothing was written")
+            result["fingerprint"] = now
+            result["plan_changes"] = [dict(field=field, planned=old, now=new) for field, old, new in changes]
+            return True, result, [refusal(domain, changes)], now
+    return False, None, [], now
 
 
 def run_task(client, params, desired, check_mode, show_code=False, host=None):
@@ -85,6 +140,9 @@ def run_task(client, params, desired, check_mode, show_code=False, host=None):
     policy it carries); ``show_code`` (-vvv) adds the code's own diff. ``host`` (the inventory host) names the
     tenant in the drift gate's message.
     """
+    stop, early, errors, now = _saved_plan(client, params, desired, check_mode)
+    if stop:
+        return early, errors, [dict(before={}, after={})], []
     outcome = ensure_policy(client, desired, params["action_name"], params["code"], params["runtime"],
                             params["display_name"], params["position"], params["build_timeout"], check_mode,
                             plan=params["plan"], action_on_self_service=params["action_on_self_service"],
@@ -92,10 +150,16 @@ def run_task(client, params, desired, check_mode, show_code=False, host=None):
                             runtime_test_limit=params["runtime_test_limit"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
     errors = list(outcome["errors"])
-    if check_mode and params["fail_on_drift"] and outcome["status"] == "drifted" and not errors:
+    # A newer collection's Action logic around the same policy is an upgrade, not drift: the gate lets it pass.
+    if check_mode and params["fail_on_drift"] and outcome["status"] == "drifted" and not errors \
+            and not only_logic(outcome["differences"]):
         errors.append(drift_message(host, params["domain"], outcome["differences"]))
     # Not "skipped": Ansible reads a true "skipped" in any task result as "the task was skipped".
     result["skipped_parts"] = outcome["skipped"]
+    if now is not None:
+        result["fingerprint"] = now
+    if params.get("save_plan"):
+        result["plan_entry"] = plan_entry(params["domain"], result, now)
     diff = [outcome["diff"]]
     if outcome["code_diff"]:
         prepared = readable_code_diff(outcome["code_diff"])

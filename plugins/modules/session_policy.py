@@ -114,6 +114,9 @@ options:
       - In check mode, fail the task when the tenant differs from the policy (RV(status=drifted)), with a message
         that names every drifted field, its current value and the policy's; a drift gate for CI. The result
         still says V(drifted) and lists the differences. Outside check mode it has no effect.
+      - A tenant whose only difference is the Action's fixed logic - the same policy data, rendered by another
+        collection version (the difference C(action logic), "Action logic of collection X.Y; policy unchanged") - does
+        not fail the gate. It is still V(drifted), and a run outside check mode writes it.
     type: bool
     default: false
     version_added: 0.2.0
@@ -146,6 +149,31 @@ options:
         how many.
     type: int
     default: 10
+  save_plan:
+    description:
+      - In check mode, also read the tenant's fingerprint (its settings, the deployed version of O(action_name), the
+        post-login binding list; three more GETs) and return RV(plan_entry), this tenant's entry of a saved plan. The
+        role's C(session_policy_save_plan) writes the entries of every tenant into one plan file.
+      - Outside check mode the task fails and writes nothing - a plan is made by a check run.
+      - Mutually exclusive with O(apply_plan).
+    type: bool
+    default: false
+    version_added: 0.2.0
+  apply_plan:
+    description:
+      - Path, on the controller, of a saved plan (the JSON file a check run with C(session_policy_save_plan) wrote).
+        The task carries out that plan for this tenant and nothing else.
+      - The tenant's entry is the one named O(plan_tenant). A tenant the plan has no entry for is not touched, not
+        even read - RV(status=not_in_plan).
+      - Before any write the task reads the tenant's fingerprint again and compares it, and the policy to apply, with
+        the plan's. When anything differs - a setting, the deployed version, the binding list, or a part of the
+        policy - the task fails naming each changed field, and nothing is written to the tenant. So does an entry
+        whose check failed.
+    type: path
+    version_added: 0.2.0
+  plan_tenant:
+    description: The name of this tenant in the saved plan (the role passes its inventory name). Defaults to O(domain).
+    type: str
     version_added: 0.2.0
 attributes:
   action:
@@ -190,6 +218,7 @@ status:
     - V(compliant) when nothing differed, V(changed) when differences were written,
       V(drifted) when differences were found in check mode, V(invalid) when the policy given in O(rules) and
       O(default) is invalid (nothing was sent), V(failed) on any other error.
+    - V(not_in_plan) with O(apply_plan) when the saved plan has no entry for the tenant; nothing was sent.
   returned: always
   type: str
   sample: drifted
@@ -269,5 +298,26 @@ runtime_test:
   sample: {"tested": 2, "of": 2, "summary": "2 of 2 tested on Auth0's runtime",
            "results": [{"name": "admins", "outcome": "ran on Auth0's runtime without error"},
                        {"name": "default", "outcome": "ran on Auth0's runtime without error"}]}
+fingerprint:
+  description:
+    - What the task read before enforcing (C(read) - C(settings) in human form, C(action.deployed_version),
+      C(bindings), the post-login flow in order), what it would write (C(desired) - the settings, the Action's
+      name, code digest, runtime, display name, position, plan), and one C(digest) of both.
+  returned: with O(save_plan) or O(apply_plan), once the tenant was read
+  type: dict
+  version_added: 0.2.0
+plan_entry:
+  description:
+    - This tenant's entry of a saved plan - C(domain), C(status), C(differences), C(operations), RV(fingerprint)
+      and a one-line C(summary).
+  returned: with O(save_plan), in check mode
+  type: dict
+  version_added: 0.2.0
+plan_changes:
+  description: With O(apply_plan), each field that differs from the saved plan - C(field), C(planned), C(now).
+  returned: when the saved plan was refused because the tenant or the policy changed since
+  type: list
+  elements: dict
+  sample: [{"field": "read.settings.session_lifetime", "planned": "7d", "now": "3d"}]
   version_added: 0.2.0
 """

@@ -22,7 +22,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._differences im
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._markdown import markdown_cell
 
 # Every status a tenant's record can have, in the order the counts name them.
-STATUSES = ("invalid", "failed", "drifted", "skipped", "changed", "compliant")
+STATUSES = ("invalid", "failed", "drifted", "skipped", "not_in_plan", "changed", "compliant")
 # The shipped playbook's stages when session_policy_batches is not set: one canary, five, the rest.
 DEFAULT_BATCHES = (1, 5, "100%")
 NOT_REACHED_LEFT_IN = "unknown: the task failed before it reached the tenant"

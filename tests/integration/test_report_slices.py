@@ -51,7 +51,7 @@ def test_three_limit_slices_write_their_own_reports_and_merge_into_one(playbook,
         ("tenant3", "drifted", "session-policy-report-job102"), ("tenant4", "drifted", "session-policy-report-job102"),
         ("tenant5", "drifted", "session-policy-report-slice3")]
     assert merged["summary"] == {"tenants": 5, "compliant": 0, "changed": 0, "drifted": 5, "failed": 0,
-                                 "invalid": 0, "skipped": 0, "not_reached": 0}
+                                 "invalid": 0, "skipped": 0, "not_in_plan": 0, "not_reached": 0}
     assert all(t.writes() == [] for t in emu.tenants)
 
     run_slices(playbook, inv)

@@ -7,6 +7,7 @@ import sys
 import threading
 
 from .emulator import Emulator
+from .inventory import how_to, write_inventory
 
 
 def main(argv=None):
@@ -19,6 +20,9 @@ def main(argv=None):
     parser.add_argument("--plan", default="enterprise", choices=["enterprise", "self_service"])
     parser.add_argument("--info-file", help="write the connection info JSON here")
     parser.add_argument("--cert-dir", help="directory for ca.pem (default: a temp dir)")
+    parser.add_argument("--inventory", help="write an Ansible inventory of the tenants here and print how to use it")
+    parser.add_argument("--ansible-playbook", default="ansible-playbook",
+                        help="the ansible-playbook command shown with --inventory")
     args = parser.parse_args(argv)
     tenants = [n.strip() for n in args.names.split(",") if n.strip()] if args.names else args.tenants
     if args.cert_dir:
@@ -36,7 +40,13 @@ def main(argv=None):
             with open(tmp, "w") as handle:
                 handle.write(info + "\n")
             os.replace(tmp, args.info_file)  # atomic: readers never see half a file
-        sys.stdout.write(info + "\n")
+        if args.inventory:
+            path = write_inventory(args.inventory, emu.info())
+            # The how-to instead of the JSON: the inventory holds the same connection, and a terminal
+            # user should not get client secrets printed.
+            sys.stdout.write(how_to(path, emu.info(), args.ansible_playbook))
+        else:
+            sys.stdout.write(info + "\n")
         sys.stdout.flush()
         while not stop.wait(0.5):
             pass

@@ -6,6 +6,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import os
+
+import yaml
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils import _action_policy_diff as D
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import code_diff
@@ -21,6 +24,8 @@ RULES = [
     {"name": "flagged", "match": {"app_metadata": {"tier": "gold"}}, "session_lifetime": "1d"},
 ]
 DEFAULT = {"session_lifetime": "7d", "idle_session_lifetime": "1d"}
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..")
+MAJOR_MINOR = ".".join(D.COLLECTION_VERSION.split(".")[:2])
 
 
 def code(rules=None, default=None):
@@ -90,5 +95,20 @@ def test_code_that_is_not_ours_falls_back():
 def test_same_policy_new_logic():
     old = code().replace("const MINUTE_MS = 60 * 1000;", "const MINUTE_MS = 60000;")
     diff = code_diff("a", old, code())
-    assert D.code_differences(diff) == [{"part": "action", "field": "code", "current": "the same policy, older Action logic",
-                                         "desired": "the Action logic of this collection version"}]
+    assert D.code_differences(diff) == [{"part": "action", "field": "logic", "current": "Action logic of another collection version",
+                                         "desired": "Action logic of collection %s; policy unchanged" % MAJOR_MINOR}]
+    assert D.readable_code_diff(diff) == "Action logic of collection %s; policy unchanged\n" % MAJOR_MINOR
+    assert D.only_logic(D.code_differences(diff))
+
+
+def test_a_logic_change_beside_a_policy_change_is_the_policy_change():
+    old = code().replace("const MINUTE_MS = 60 * 1000;", "const MINUTE_MS = 60000;")
+    old = old.replace('"session_lifetime_minutes":2400', '"session_lifetime_minutes":2000')
+    differences = D.code_differences(code_diff("a", old, code()))
+    assert [d["field"] for d in differences] == ['rules["high-risk logins"].session_lifetime']
+    assert not D.only_logic(differences) and not D.only_logic([])
+
+
+def test_the_collection_version_named_is_galaxy_yml_s():
+    with open(os.path.join(ROOT, "galaxy.yml")) as handle:
+        assert yaml.safe_load(handle)["version"] == D.COLLECTION_VERSION

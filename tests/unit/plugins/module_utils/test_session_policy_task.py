@@ -6,6 +6,9 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils import _session
 DRIFT = [{"part": "settings", "field": "idle_session_lifetime", "current": "1h30m", "desired": "3d"},
          {"part": "binding", "field": "bindings", "current": [], "desired": ["policy"]}]
 
+LOGIC = {"part": "action", "field": "logic", "current": "Action logic of another collection version",
+         "desired": "Action logic of collection 0.2; policy unchanged"}
+
 
 def outcome(status, differences=(), errors=()):
     return dict(changed=False, status=status, differences=list(differences), settings=None, action=None,
@@ -28,6 +31,12 @@ def params(fail_on_drift):
     # Outside check mode a difference is written, not a drift; an error is reported as itself, not as drift.
     (True, False, outcome("changed", DRIFT), []),
     (True, True, outcome("failed", DRIFT, errors=["bindings: 409"]), ["bindings: 409"]),
+    # A newer collection's logic around the same policy is an upgrade, not drift: the gate lets it pass.
+    (True, True, outcome("drifted", [LOGIC]), []),
+    (True, True, outcome("drifted", [LOGIC] + DRIFT[:1]), [
+        'prod-eu (acme.eu.auth0.com) drifted from the session policy (fail_on_drift): action logic: "Action logic of '
+        'another collection version" -> "Action logic of collection 0.2; policy unchanged"; '
+        'settings idle_session_lifetime: "1h30m" -> "3d"']),
 ])
 def test_the_drift_gate_fails_only_a_drifted_check(monkeypatch, fail_on_drift, check_mode, answer, expected):
     monkeypatch.setattr(T, "ensure_policy", lambda *args, **kwargs: answer)

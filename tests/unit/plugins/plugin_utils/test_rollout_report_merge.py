@@ -19,7 +19,7 @@ def test_overlapping_slices_keep_the_last_record_and_count_each_tenant_once():
         ("a", "changed", "job2"), ("b", "changed", "job1"), ("c", "compliant", "job2")]
     assert merged["overlaps"] == ["a"] and merged["not_reached"] == []
     assert merged["summary"] == {"tenants": 3, "compliant": 1, "changed": 2, "drifted": 0, "failed": 0,
-                                 "invalid": 0, "skipped": 0, "not_reached": 0}
+                                 "invalid": 0, "skipped": 0, "not_in_plan": 0, "not_reached": 0}
     md = session_policy_report_markdown(merged)
     assert "Reported by more than one slice (the last slice's record is kept): a." in md
     assert md.rstrip().endswith("**Summary:** 3 tenants: 2 changed, 1 compliant.")
@@ -31,7 +31,7 @@ def test_a_slice_stopped_by_an_invalid_policy_counts_its_tenant_as_invalid():
     applied = {"check_mode": False, "tenants": [record("c", "changed")], "not_reached": []}
     merged = merge_session_policy_reports([stopped, applied])
     assert merged["summary"] == {"tenants": 3, "compliant": 0, "changed": 1, "drifted": 0, "failed": 0,
-                                 "invalid": 1, "skipped": 0, "not_reached": 1}
+                                 "invalid": 1, "skipped": 0, "not_in_plan": 0, "not_reached": 1}
     assert merged["summary_text"] == "3 tenants: 1 invalid, 1 changed, 1 not reached"
 
 

@@ -301,6 +301,24 @@ def merged_markdown(merged):
     return "\n".join(lines) + "\n"
 
 
+PLAN_KIND = "sessionguard.auth0 session policy plan"
+
+
+def plan_markdown(plan):
+    """A saved plan (tasks/save_plan.yml) as Markdown for its review: each tenant, its domain, what it would change."""
+    lines = ["# Session policy plan", "",
+             "Made by a check run on %s. An apply with `session_policy_apply_plan` carries out exactly this and "
+             "refuses any tenant that changed since." % plan.get("created_at", ""), ""]
+    for tenant in sorted(plan.get("tenants") or {}):
+        entry = plan["tenants"][tenant] or {}
+        lines.append("- **%s** (%s): %s" % (markdown_cell(tenant), markdown_cell(entry.get("domain") or ""), markdown_cell(
+            entry.get("summary") or "not planned: the check failed before it read the tenant")))
+        lines += ["  - " + markdown_cell(difference_text(d)) for d in entry.get("differences") or []]
+    return "\n".join(lines) + "\n"
+
+
 def markdown(report):
     """Any report this module builds, as Markdown, by its kind."""
+    if report.get("kind") == PLAN_KIND:
+        return plan_markdown(report)
     return merged_markdown(report) if "slices" in report else rollout_markdown(report)

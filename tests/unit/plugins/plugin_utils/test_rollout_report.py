@@ -117,3 +117,14 @@ def test_markdown_escapes_each_value_and_shows_where_a_failed_tenant_was_left():
     assert "| &lt;b&gt;x&lt;/b&gt; | failed |  | a\\|b<br>c<br>Left in: settings shortened; Action not deployed |" in md
     assert "| z | not reached |  |  |" in md
     assert md.endswith("**Summary:** 2 tenants: 1 failed, 1 not reached.\n")
+
+
+def test_a_saved_plan_renders_each_tenant_and_what_it_would_change():
+    plan = {"kind": R.PLAN_KIND, "created_at": NOW, "tenants": {
+        "prod": {"domain": "prod.auth0.com", "summary": "update settings",
+                 "differences": [{"part": "settings", "field": "session_lifetime", "current": "3d", "desired": "7d"}]},
+        "dev|x": None}}
+    md = R.markdown(plan)
+    assert md.startswith("# Session policy plan\n\nMade by a check run on %s." % NOW)
+    assert "- **dev\\|x** (): not planned: the check failed before it read the tenant\n" in md
+    assert '- **prod** (prod.auth0.com): update settings\n  - settings session_lifetime: "3d" -> "7d"\n' in md

@@ -86,4 +86,4 @@ def drift_message(domain, differences):
     """The drift gate's one line: every drifted field, what the tenant has and what the policy wants."""
     return "Session policy drift on %s: %s" % (domain, "; ".join(
         "%s %s is %s, the policy wants %s" % (d["part"], d["field"], json.dumps(d["current"]), json.dumps(d["desired"]))
-        for d in differences))
+        for d in differences if d.get("drift", True)))

@@ -34,3 +34,11 @@ def test_the_drift_gate_fails_only_a_drifted_check(monkeypatch, fail_on_drift, c
     result, errors, dummy, dummy = T.run_task(None, params(fail_on_drift), {}, check_mode)
     assert errors == expected
     assert result["status"] == answer["status"] and result["differences"] == answer["differences"]
+
+
+def test_the_drift_gate_names_drift_only_not_an_undeployed_draft():
+    differences = [dict(part="settings", field="idle_session_lifetime", current="3d", desired="1d"),
+                   dict(part="action", field="draft", current="draft differs from the deployed version, not deployed",
+                        desired="left as it is", drift=False)]
+    assert T.drift_message("acme.eu.auth0.com", differences) == (
+        'Session policy drift on acme.eu.auth0.com: settings idle_session_lifetime is "3d", the policy wants "1d"')

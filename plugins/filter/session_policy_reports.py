@@ -88,6 +88,12 @@ def _merge_record(earlier, record, name):
                                  % (name, record.get("tenant")))
     if earlier is None:
         return merged
+    if earlier.get("domain") != record.get("domain"):
+        # Two tenants under one inventory name: one's writes must never be restored into the other.
+        merged["replaced_notes"] = ["slices %s and %s reached %s at different domains (%s, %s): only the later "
+                                    "slice's record is kept" % (earlier["slice"], name, record.get("tenant"),
+                                                                earlier.get("domain"), record.get("domain"))]
+        return merged
     replaced, notes = combine_replaced(earlier.get("replaced"), record.get("replaced"))
     if replaced != (record.get("replaced") or {}):
         merged["replaced"] = replaced
@@ -163,6 +169,9 @@ def session_policy_report_markdown(merged):
     if carried:
         lines += ["", "What the rollback restores, kept across slices: %s." % "; ".join(
             "%s from %s" % (markdown_cell(record["tenant"]), _names(record["replaced_from"])) for record in carried)]
+    notes = ["- %s: %s" % (markdown_cell(record["tenant"]), markdown_cell(note))
+             for record in merged["tenants"] for note in record.get("replaced_notes") or []]
+    lines += [""] + notes if notes else []
     lines += ["", "| tenant | slice | status | differences | error |", "|---|---|---|---|---|"]
     for record in merged["tenants"]:
         # Each value escaped on its own, as the role's Markdown template does, so the markup between stays.

@@ -142,7 +142,7 @@ differences:
     - Every difference found, one per field, in the order settings, action, binding.
     - The Action is judged on its deployed version, which is what logins run. When that is already the policy
       and the draft is not (an edit never deployed), the draft is left alone and reported as one line with
-      C(field=draft), C(current="draft differs from the deployed version, not deployed") and C(drift=false):
+      C(field=draft), C(current="draft differs from the deployed version, not deployed") and C(drift=false);
       it does not make the tenant V(drifted) or V(changed).
   returned: always
   type: list

@@ -25,7 +25,7 @@ description:
     recorded values are checked as the modules check a task's own options (O(plan)'s maximums, the cookie
     modes), so a tampered report is refused before any request.
   - With O(report_domain), a record of another tenant (its domain is not O(domain)) is refused before any
-    request, even with O(force): RV(status) is V(other_tenant).
+    request, even with O(force), and RV(status) is V(other_tenant).
   - Redeploying an earlier version uses C(POST /api/v2/actions/actions/{id}/versions/{versionId}/deploy), which
     creates a new version with the earlier one's content (a recorded real exchange, go-auth0's
     C(TestActionManager_DeployVersion), answers a new id and number with C(deployed=false)), so the module re-reads

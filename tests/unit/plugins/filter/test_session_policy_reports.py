@@ -119,3 +119,15 @@ def test_a_replaced_that_is_not_a_mapping_is_refused():
     bad = {"check_mode": False, "not_reached": [], "tenants": [dict(record("a", "changed"), replaced=["x"])]}
     with pytest.raises(AnsibleFilterError, match="job1: the record of a has a replaced that is not a mapping"):
         merge_session_policy_reports([bad], names=["job1"])
+
+
+def test_slices_that_reached_a_tenant_at_two_domains_keep_the_later_record_only():
+    apply = {"check_mode": False, "not_reached": [],
+             "tenants": [dict(applied("a", {"settings": SETTINGS_1}), domain="a.eu.auth0.com")]}
+    scan = {"check_mode": True, "not_reached": [], "tenants": [dict(record("a", "compliant"), domain="b.eu.auth0.com")]}
+    tenant = merge_session_policy_reports([apply, scan], names=["job1", "job2"])["tenants"][0]
+    assert "replaced" not in tenant and "replaced_from" not in tenant
+    assert tenant["replaced_notes"] == ["slices job1 and job2 reached a at different domains (a.eu.auth0.com, "
+                                        "b.eu.auth0.com): only the later slice's record is kept"]
+    md = session_policy_report_markdown(merge_session_policy_reports([apply, scan], names=["job1", "job2"]))
+    assert "- a: slices job1 and job2 reached a at different domains" in md

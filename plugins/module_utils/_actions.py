@@ -261,7 +261,8 @@ def plan_action(desired, current):
         fields.append("build")
         before["build"], after["build"] = "failed", "rebuilt"
     operations = ["update"] if body else []
-    if deploy and (body or not current.get("all_changes_deployed") or not current.get("deployed_version")):
+    # Reached with a known deployed version only when it is not the task's: deploy, whatever the flag says.
+    if deploy and (body or running is not None or not current.get("all_changes_deployed") or not current.get("deployed_version")):
         operations.append("deploy")
     plan.update(operations=operations, body=body or None, changed_fields=fields, before=before, after=after)
     return plan

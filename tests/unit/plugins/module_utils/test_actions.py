@@ -228,6 +228,13 @@ def test_plan_diffs_against_the_deployed_version_when_it_must_write():
     assert secret["operations"] == ["update", "deploy"] and secret["body"]["code"] == CODE
 
 
+def test_a_draft_that_is_the_task_but_not_deployed_is_deployed_whatever_the_flag_says():
+    flagged = {"code": CODE, "runtime": "node22", "dependencies": [], "all_changes_deployed": True,
+               "deployed_version": running(CODE3)}
+    plan = A.plan_action(desired(code=CODE), flagged)
+    assert (plan["operations"], plan["body"]) == (["deploy"], None)
+
+
 def test_lookup_reads_the_action_when_the_list_leaves_out_the_deployed_code():
     api = FakeApi()
     api.add("session-policy")  # its deployed_version carries no code, as a summary might

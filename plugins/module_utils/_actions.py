@@ -67,8 +67,9 @@ def find_action(client, name, trigger=None):
     if not found:
         return None
     action = found[0]
-    if "code" not in action:
-        # Some list responses are summaries; the comparison needs the whole draft.
+    if "code" not in action or "code" not in (action.get("deployed_version") or {"code": None}):
+        # Some list responses are summaries; the comparison needs the whole draft and the deployed version's
+        # code (an action GET carries it: auth0-recorded TestAccAction; a list of deployed actions is not recorded).
         action = read_action(client, action["id"]) or action
     return action
 
@@ -93,6 +94,12 @@ def build_errors(client, action):
         if message not in seen:
             seen.append(message)
     return seen or ["the build failed and Auth0 gave no reason"]
+
+
+def running_version(action):
+    """The deployed version when the answer carries its code (what logins run), else None."""
+    version = (action or {}).get("deployed_version") or {}
+    return version if isinstance(version.get("code"), str) else None
 
 
 def version_ref(action):
@@ -176,9 +183,15 @@ def check_desired(desired):
 def plan_action(desired, current):
     """Compare once: what must be written for ``desired`` given ``current`` (None when absent).
 
-    Returns ``dict(operations, body, changed_fields, before, after, code_diff, refusal)``.
+    Returns ``dict(operations, body, changed_fields, before, after, code_diff, refusal, draft_differs)``.
     ``body`` is the POST (create) or PATCH (update) body, secret values included, so it must never be
     returned to the user.  ``refusal`` is set when the task must fail without writing.
+
+    With ``deploy``, what must change is judged on the deployed version when ``current`` carries its code:
+    logins run it, not the draft. A deployed version that is already the task's leaves nothing to do, and a
+    draft that differs from it (an edit never deployed, a rollback that left the draft alone) is only
+    reported in ``draft_differs``: overwriting it would destroy someone's undeployed work for no change in
+    what runs. When something must be written anyway, the code diff is taken from the deployed version.
     """
     secrets = desired.get("secrets")
     remove_unlisted = desired.get("remove_unlisted_secrets", False)
@@ -188,7 +201,8 @@ def plan_action(desired, current):
     deps = normalize_dependencies(desired.get("dependencies"))
     code = desired.get("code") or ""
     deploy = desired.get("deploy", True)
-    plan = dict(operations=[], body=None, changed_fields=[], before={}, after={}, code_diff="", refusal=None)
+    plan = dict(operations=[], body=None, changed_fields=[], before={}, after={}, code_diff="", refusal=None,
+                draft_differs=False)
 
     if current is None:
         body = {"name": desired["name"],
@@ -207,9 +221,11 @@ def plan_action(desired, current):
     before = {}
     after = {}
     current_code = current.get("code") or ""
+    running = running_version(current) if deploy else None
     if code != current_code:
         body["code"] = code
-        plan["code_diff"] = code_diff(desired["name"], current_code, code)
+        plan["code_diff"] = (code_diff(desired["name"], current_code, code) if running is None else code_diff(
+            desired["name"], running["code"], code, current="deployed version %s" % running.get("number")))
     elif deploy and status_of(current) == "failed":
         # The same draft would only report the same failed build: write it again to rebuild it
         # (a failed dependency install or an Auth0-side failure can pass on a second build).
@@ -237,27 +253,37 @@ def plan_action(desired, current):
             before["secrets"], after["secrets"] = current_names, names
             if names == current_names:
                 after["secrets"] = ["%s (value sent again)" % n for n in names]
+    if running is not None and "secrets" not in body and _runs(running, code, runtime, deps):
+        plan["draft_differs"] = bool(set(body) & set(["runtime", "dependencies"])) or code != current_code
+        return plan
     fields = [f for f in ("code", "runtime", "dependencies", "secrets") if f in body and (f != "code" or plan["code_diff"])]
-    if "code" in body and not plan["code_diff"]:
+    if "code" in body and code == current_code:
         fields.append("build")
         before["build"], after["build"] = "failed", "rebuilt"
     operations = ["update"] if body else []
-    if deploy and (body or not current.get("all_changes_deployed") or not current.get("deployed_version")):
+    # Reached with a known deployed version only when it is not the task's: deploy, whatever the flag says.
+    if deploy and (body or running is not None or not current.get("all_changes_deployed") or not current.get("deployed_version")):
         operations.append("deploy")
     plan.update(operations=operations, body=body or None, changed_fields=fields, before=before, after=after)
     return plan
+
+
+def _runs(version, code, runtime, deps):
+    """Whether ``version`` runs what the task wants: the same code, runtime family and dependencies."""
+    return (version.get("code") == code and same_runtime(runtime, version.get("runtime"))
+            and normalize_dependencies(version.get("dependencies")) == deps)
 
 
 def _fields(runtime, deps, secret_names):
     return {"runtime": runtime, "dependencies": deps, "secrets": sorted(secret_names)}
 
 
-def code_diff(name, before, after):
-    """A unified diff of the action's code; empty when equal."""
+def code_diff(name, before, after, current="current draft"):
+    """A unified diff of the action's code; empty when equal. ``current`` names the ``before`` side."""
     if before == after:
         return ""
     lines = difflib.unified_diff((before or "").splitlines(True), (after or "").splitlines(True),
-                                 fromfile="%s (current draft)" % name if before is not None else "/dev/null",
+                                 fromfile="%s (%s)" % (name, current) if before is not None else "/dev/null",
                                  tofile="%s (task)" % name)
     out = []
     for line in lines:
@@ -386,10 +412,12 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
     ``dict(before, after)``, each :func:`version_ref` of the deployed version (after: once deployed).
     ``before_deploy(action)``, when given, runs on the built draft just before every deploy (never in
     check mode) and returns a list of errors: any error stops the task with nothing deployed.
+    ``draft_differs`` is True when the deployed version is already the task's and the draft, left alone,
+    is not (see :func:`plan_action`).
     """
     outcome = dict(changed=False, operations=[], action=as_result(None), changed_fields=[],
                    diff=dict(before={}, after={}), code_diff="", build_errors=[], errors=[],
-                   versions=dict(before=None, after=None))
+                   versions=dict(before=None, after=None), draft_differs=False)
     done = []
     desired = dict(name=name, trigger=trigger, trigger_version=trigger_version, code=code, runtime=runtime,
                    dependencies=dependencies, secrets=secrets, update_secrets=update_secrets,
@@ -413,7 +441,8 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
             return outcome
         outcome.update(operations=list(plan["operations"]), changed_fields=plan["changed_fields"],
                        diff=dict(before=plan["before"], after=plan["after"]), code_diff=plan["code_diff"],
-                       changed=bool(plan["operations"]), action=as_result(current or {"name": name}))
+                       changed=bool(plan["operations"]), action=as_result(current or {"name": name}),
+                       draft_differs=plan["draft_differs"])
         if check_mode:
             return outcome
 

@@ -81,7 +81,15 @@ def _replaced_settings(settings, current):
                            for field in fields))
 
 
+# The record's line for an undeployed draft that differs from the deployed version, which is the policy.
+DRAFT_NOT_DEPLOYED = "draft differs from the deployed version, not deployed"
+
+
 def _action_differences(outcome, name):
+    if outcome.get("draft_differs"):
+        # Logins run the deployed version: a draft nobody deployed is worth a line, not a drift or a write.
+        return [dict(part="action", field="draft", current=DRAFT_NOT_DEPLOYED,
+                     desired="left as it is: logins run the deployed version, which is the policy", drift=False)]
     operations = outcome["operations"]
     if "create" in operations:
         return [dict(part="action", field="action", current=None, desired="%s created and deployed" % name)]
@@ -256,6 +264,6 @@ def _finish(outcome, check_mode):
     del outcome["held_back"]
     if outcome["errors"]:
         outcome["status"] = "failed"
-    elif outcome["differences"]:
+    elif any(d.get("drift", True) for d in outcome["differences"]):
         outcome["status"] = "drifted" if check_mode else "changed"
     return outcome

@@ -170,8 +170,8 @@ def run_task(client, params, desired, check_mode, show_code=False, host=None):
 
 
 def drift_message(host, domain, differences):
-    """The drift gate's message: the inventory host and its domain, then every difference as the plan summary
-    and the report say it."""
+    """The drift gate's message: the inventory host and its domain, then every difference that is drift (not an
+    undeployed draft, which runs no login) as the plan summary and the report say it."""
     tenant = "%s (%s)" % (host, domain) if host and host != domain else domain
     return "%s drifted from the session policy (fail_on_drift): %s" % (
-        tenant, "; ".join(difference_text(d) for d in differences))
+        tenant, "; ".join(difference_text(d) for d in differences if d.get("drift", True)))

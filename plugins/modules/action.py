@@ -18,6 +18,9 @@ description:
   - With O(deploy=true) it waits for the draft's build, fails with every build error Auth0 reports
     (never deploying a failed build, so the deployed version stays in place), deploys, and confirms
     that the new version is the deployed one before returning.
+  - With O(deploy=true) the action is compared with its deployed version, which is what runs (when Auth0's
+    answer carries its code, as an action read does); when that already has the task's code, runtime and
+    dependencies, nothing is written, even if the draft differs (an edit never deployed is left alone).
   - A create answered by a 5xx or a timeout may have happened anyway, so the name is looked up again
     before each retry; a run never leaves two actions of the same name.
   - Bind the action to its trigger with M(sessionguard.auth0.trigger_binding).

@@ -234,7 +234,12 @@ policy_errors:
   elements: str
   sample: ["session_policy_rules[1].session_lifetime: must be a duration such as 8h, 30m or 7d; got '9y'"]
 differences:
-  description: Every difference found, one per field, in the order settings, action, binding.
+  description:
+    - Every difference found, one per field, in the order settings, action, binding.
+    - The Action is judged on its deployed version, which is what logins run. When that is already the policy
+      and the draft is not (an edit never deployed), the draft is left alone and reported as one line with
+      C(field=draft), C(current="draft differs from the deployed version, not deployed") and C(drift=false);
+      it does not make the tenant V(drifted) or V(changed).
   returned: always
   type: list
   elements: dict

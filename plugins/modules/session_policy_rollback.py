@@ -20,10 +20,18 @@ description:
     previous state is left alone, so a second rollback writes nothing. When a part is neither
     (someone changed the tenant after the report), nothing at all is written to the tenant and
     RV(status) is V(changed_since_report), unless O(force) is set.
+  - Everything the restore needs is read before anything is written - the settings, the Action, and the
+    version to redeploy (a version that no longer exists fails the task with nothing written) - and the
+    recorded values are checked as the modules check a task's own options (O(plan)'s maximums, the cookie
+    modes), so a tampered report is refused before any request.
+  - With O(report_domain), a record of another tenant (its domain is not O(domain)) is refused before any
+    request, even with O(force), and RV(status) is V(other_tenant).
   - Redeploying an earlier version uses C(POST /api/v2/actions/actions/{id}/versions/{versionId}/deploy), which
-    auth0-python describes as creating a new deployed version identical to the earlier one. No real exchange of it
-    is recorded, so the module re-reads the Action to confirm the redeploy. It sends no C(update_draft), so the
-    Action's draft keeps the undone code.
+    creates a new version with the earlier one's content (a recorded real exchange, go-auth0's
+    C(TestActionManager_DeployVersion), answers a new id and number with C(deployed=false)), so the module re-reads
+    the Action to confirm the redeploy. It sends C(update_draft=true), so the Action's draft becomes the restored
+    code too and a later drift scan compares like with like
+    (U(https://auth0.com/docs/api/management/v2/actions/post-deploy-draft-version)).
   - It is what the C(sessionguard.auth0.rollback_session_policy) playbook runs for each tenant.
 author:
   - sessionguard maintainers (@sessionguard)
@@ -41,8 +49,23 @@ options:
   force:
     description:
       - Restore the parts someone changed since the report too, overwriting their edit.
+      - Never restores another tenant's record (O(report_domain)).
     type: bool
     default: false
+  report_domain:
+    description:
+      - The domain the report recorded for the tenant (the C(domain) of its record). When given, it must name
+        the same host as O(domain) (case and a trailing dot aside), else nothing is read or written.
+      - An empty value is refused - a record without a domain cannot be told to be this tenant's.
+      - Omit it to restore a O(replaced) you checked yourself.
+    type: str
+  plan:
+    description:
+      - The tenant's Auth0 plan, whose documented maximum lifetimes the recorded values to restore are
+        checked against, as M(sessionguard.auth0.session_policy) checks its own.
+    type: str
+    choices: [enterprise, self_service]
+    default: enterprise
 seealso:
   - module: sessionguard.auth0.session_policy
 """
@@ -53,8 +76,11 @@ EXAMPLES = r"""
     domain: acme.eu.auth0.com
     client_id: "{{ vault_auth0_client_id }}"
     client_secret: "{{ vault_auth0_client_secret }}"
-    replaced: "{{ (lookup('ansible.builtin.file', 'reports/session-policy-report.json') | from_json).tenants
-                  | selectattr('tenant', 'equalto', 'acme-prod') | map(attribute='replaced') | first }}"
+    replaced: "{{ record.replaced }}"
+    report_domain: "{{ record.domain }}"
+  vars:
+    record: "{{ (lookup('ansible.builtin.file', 'reports/session-policy-report.json') | from_json).tenants
+                | selectattr('tenant', 'equalto', 'acme-prod') | first }}"
 """
 
 RETURN = r"""
@@ -62,7 +88,9 @@ status:
   description:
     - V(restored) when something was restored, V(to_restore) when it would be (check mode),
       V(already_restored) when nothing needed it, V(changed_since_report) when the tenant was
-      changed after the report and nothing was written, V(failed) on an error.
+      changed after the report and nothing was written, V(other_tenant) when the record is another
+      tenant's (O(report_domain)) and nothing was read or written, V(failed) on an error (nothing
+      written when something the restore needs is missing, such as the version to redeploy).
   returned: always
   type: str
   sample: restored
@@ -73,7 +101,10 @@ restores:
   elements: dict
   sample: [{"part": "settings", "field": "idle_session_lifetime", "current": "1d", "restore_to": "3d", "left_by_run": "1d"}]
 conflicts:
-  description: The parts changed since the report, in the form of RV(restores); restored only with O(force).
+  description:
+    - The parts changed since the report, in the form of RV(restores); restored only with O(force).
+    - For V(other_tenant), one entry with C(part=tenant), C(field=domain), the connection's domain as C(current)
+      and the record's as C(restore_to).
   returned: always
   type: list
   elements: dict
@@ -91,6 +122,7 @@ operations:
 """
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
 from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_restore import check_replaced, restore_policy
 
 
@@ -98,9 +130,13 @@ def main():
     module = Auth0Module(argument_spec=dict(
         replaced=dict(type="dict", required=True),
         force=dict(type="bool", default=False),
+        report_domain=dict(type="str"),
+        plan=dict(type="str", choices=sorted(PLAN_LIMITS), default="enterprise"),
     ))
-    module.fail_on(check_replaced(module.params["replaced"]))
-    outcome = restore_policy(module.client, module.params["replaced"], module.params["force"], module.check_mode)
+    params = module.params
+    module.fail_on(check_replaced(params["replaced"], params["plan"]))
+    outcome = restore_policy(module.client, params["replaced"], params["force"], module.check_mode,
+                             domain=params["domain"], report_domain=params["report_domain"])
     result = dict((key, outcome[key]) for key in ("changed", "status", "restores", "conflicts", "notes", "operations"))
     module.finish(result, errors=outcome["errors"], diff=outcome["diff"])
 

@@ -198,11 +198,93 @@ class ReportError(ValueError):
     """A report that cannot be merged: the message says which and why."""
 
 
+def _combine_setting(older, newer, field):
+    """One setting written by two slices: the first ``before`` and the last ``after`` when they chain."""
+    if field not in older["before"]:
+        return newer["before"][field], newer["after"].get(field), None
+    if field not in newer["before"]:
+        return older["before"][field], older["after"].get(field), None
+    if older["after"].get(field) == newer["before"][field]:
+        return older["before"][field], newer["after"].get(field), None
+    # Someone changed it between the two slices: undo the last slice's write only, never their edit.
+    return newer["before"][field], newer["after"].get(field), "settings %s" % field
+
+
+def _combine_settings(older, newer):
+    older = dict(before=dict((older or {}).get("before") or {}), after=dict((older or {}).get("after") or {}))
+    newer = dict(before=dict((newer or {}).get("before") or {}), after=dict((newer or {}).get("after") or {}))
+    combined, broken = dict(before={}, after={}), []
+    for field in sorted(set(older["before"]) | set(newer["before"])):
+        before, after, gap = _combine_setting(older, newer, field)
+        combined["before"][field], combined["after"][field] = before, after
+        broken.extend([gap] if gap else [])
+    return combined, broken
+
+
+def _combine_action(older, newer):
+    if not older or not newer:
+        return older or newer, []
+    if older.get("id") != newer.get("id"):
+        return newer, ["action (another Action than the earlier slice's)"]
+    if (older.get("after") or {}).get("id") != (newer.get("before") or {}).get("id"):
+        return newer, ["action deployed_version"]
+    return dict(newer, before=older.get("before")), []
+
+
+def combine_replaced(older, newer):
+    """What two slices' writes to one tenant replaced, as one ``replaced`` for the rollback: ``(replaced, notes)``.
+
+    The oldest ``before`` and the newest ``after`` of each part, so rolling back the merged report undoes
+    both writes; a check or retry slice that wrote nothing (``{}``) keeps the earlier slice's record. Where
+    the tenant was changed between the two slices, only the later write is undone; ``notes`` names the part.
+    """
+    older, newer = older or {}, newer or {}
+    if not older or not newer:
+        return dict(older or newer), []
+    combined, notes = {}, []
+    if older.get("settings") or newer.get("settings"):
+        combined["settings"], broken = _combine_settings(older.get("settings"), newer.get("settings"))
+        notes.extend(broken)
+    action, broken = _combine_action(older.get("action"), newer.get("action"))
+    notes.extend(broken)
+    if action:
+        combined["action"] = action
+    return combined, notes
+
+
+def _merge_record(earlier, record, name):
+    """A tenant's record from a later slice over its earlier one: the later record, with both writes' ``replaced``."""
+    merged = dict(record, slice=name)
+    if not isinstance(record.get("replaced") or {}, dict):
+        raise ReportError("%s: the record of %s has a replaced that is not a mapping" % (name, record.get("tenant")))
+    if earlier is None:
+        return merged
+    if earlier.get("domain") != record.get("domain"):
+        # Two tenants under one inventory name: one's writes must never be restored into the other.
+        merged["replaced_notes"] = ["slices %s and %s reached %s at different domains (%s, %s): only the later "
+                                    "slice's record is kept" % (earlier["slice"], name, record.get("tenant"),
+                                                                earlier.get("domain"), record.get("domain"))]
+        return merged
+    replaced, notes = combine_replaced(earlier.get("replaced"), record.get("replaced"))
+    if replaced != (record.get("replaced") or {}):
+        merged["replaced"] = replaced
+        merged["replaced_from"] = sorted(set((earlier.get("replaced_from") or [earlier["slice"]]) + (
+            [name] if record.get("replaced") else [])))
+    if notes:
+        merged["replaced_notes"] = (earlier.get("replaced_notes") or []) + [
+            "%s: changed between slices %s and %s; the rollback undoes the later slice's write only"
+            % (note, earlier["slice"], name) for note in notes]
+    return merged
+
+
 def merge_reports(reports, names=None):
     """Reports of the slices of one run (in the order they were written) -> one report.
 
     A tenant reported by several slices (overlapping limits) keeps the record of the last one and is
-    listed in ``overlaps``; a tenant not reached by one slice but reported by another counts as reported.
+    listed in ``overlaps``; its ``replaced`` combines every slice's (:func:`combine_replaced`), so a later
+    check or retry slice does not hide what an applying slice wrote from the rollback, and
+    ``replaced_from`` names the slices it comes from. A tenant not reached by one slice but reported by
+    another counts as reported.
     """
     if not isinstance(reports, list) or not reports:
         raise ReportError("expects a non-empty list of session policy reports")
@@ -217,7 +299,7 @@ def merge_reports(reports, names=None):
         for record in report["tenants"]:
             if record.get("tenant") in records and record.get("tenant") not in overlaps:
                 overlaps.append(record.get("tenant"))
-            records[record.get("tenant")] = dict(record, slice=name)
+            records[record.get("tenant")] = _merge_record(records.get(record.get("tenant")), record, name)
         not_reached.extend(report.get("not_reached") or [])
         slices.append(dict(name=name, check_mode=bool(report.get("check_mode")),
                            tenants=sorted(r.get("tenant") for r in report["tenants"]),
@@ -291,6 +373,13 @@ def merged_markdown(merged):
                           _names(part["tenants"]), _names(part["not_reached"])))
     if merged.get("overlaps"):
         lines += ["", "Reported by more than one slice (the last slice's record is kept): %s." % _names(merged["overlaps"])]
+    carried = [record for record in merged["tenants"] if record.get("replaced_from")]
+    if carried:
+        lines += ["", "What the rollback restores, kept across slices: %s." % "; ".join(
+            "%s from %s" % (markdown_cell(record["tenant"]), _names(record["replaced_from"])) for record in carried)]
+    notes = ["- %s: %s" % (markdown_cell(record["tenant"]), markdown_cell(note))
+             for record in merged["tenants"] for note in record.get("replaced_notes") or []]
+    lines += [""] + notes if notes else []
     lines += ["", "| tenant | slice | status | differences | error |", "|---|---|---|---|---|"]
     for record in merged["tenants"]:
         lines.append(_row(markdown_cell(record.get("tenant")), markdown_cell(record.get("slice")),

@@ -44,8 +44,10 @@ def _routes():
         ("POST", ACTION + "/deploy", None, "DeployActionResponseContent"),
         ("GET", ACTION + "/versions", None, "ListActionVersionsPaginatedResponseContent"),
         ("GET", ACTION + "/versions/[^/]+", None, "GetActionVersionResponseContent"),
-        # VersionsClient.deploy sends its optional update_draft inside ``request``; the collection sends no body.
-        ("POST", ACTION + "/versions/[^/]+/deploy", None, "DeployActionVersionResponseContent"),
+        # VersionsClient.deploy sends its optional update_draft as the whole body (its ``request``): the
+        # body is checked against that model rather than a signature.
+        ("POST", ACTION + "/versions/[^/]+/deploy", "DeployActionVersionRequestContent",
+         "DeployActionVersionResponseContent"),
         ("GET", BINDINGS, None, "ListActionBindingsPaginatedResponseContent"),
         ("PATCH", BINDINGS, BindingsClient.update_many, "UpdateActionBindingsResponseContent"),
         ("POST", ACTION + "/test", ActionsClient.test, "TestActionResponseContent"),
@@ -107,6 +109,13 @@ def check_request(method, path, body):
     sender = found[0]
     if sender is None:
         return [] if body is None else ["%s %s: the SDK sends no body" % (method, path)]
+    if isinstance(sender, str):
+        model = getattr(T, sender)
+        try:
+            pydantic.TypeAdapter(model).validate_python(body or {})
+        except pydantic.ValidationError as exc:
+            return ["%s %s: %s" % (method, path, " ".join(str(exc).split())[:300])]
+        return ["%s %s: %s" % (method, path, p) for p in unknown_fields(model, body or {}, "")]
     params = inspect.signature(sender).parameters
     # The generated module uses postponed annotations: resolve them in its own namespace.
     hints = typing.get_type_hints(sender)

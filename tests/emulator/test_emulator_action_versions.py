@@ -1,9 +1,11 @@
 """Redeploying an earlier Action version (a rollback): POST .../versions/{id}/deploy.
 
 The route, its optional ``update_draft`` and the answer's model are auth0-python's
-(``actions.versions.deploy``, DeployActionVersionResponseContent); no real exchange is recorded.
+(``actions.versions.deploy``, DeployActionVersionResponseContent); one real exchange is recorded
+(tests/fixtures/auth0-recorded/go-auth0/TestActionManager_DeployVersion.json, a go-auth0 recording).
 """
 import json
+import os
 
 import replay
 import sdk_oracle
@@ -34,6 +36,25 @@ def _two_versions(api):
     return a["id"], v1, v2
 
 
+RECORDED_REDEPLOY = os.path.join(replay.FIXTURES, "go-auth0", "TestActionManager_DeployVersion.json")
+
+
+def recorded_redeploy():
+    """The recorded version deploy: ``(the first deploy's answer, the redeploy's answer)``."""
+    with open(RECORDED_REDEPLOY) as handle:
+        found = [i for i in json.load(handle)["interactions"] if i["method"] == "POST" and i["path"].endswith("/deploy")]
+    assert [i["path"].count("/versions/") for i in found] == [0, 1]
+    return found[0]["response"], found[1]["response"]
+
+
+def test_redeploy_answers_as_real_auth0_did():
+    """The recorded answer: a new id, the next number, deployed false, the action summary; the same shape here."""
+    first, again = recorded_redeploy()
+    assert again["id"] != first["id"] and again["number"] == first["number"] + 1
+    assert again["deployed"] is False and again["code"] == first["code"]
+    assert set(again) == set(first) and set(again["action"]) == set(first["action"])
+
+
 def test_redeploy_makes_a_new_version_with_the_old_content_and_keeps_the_draft(api):
     action_id, v1, v2 = _two_versions(api)
     path = "/actions/actions/%s/versions/%s/deploy" % (action_id, v1["id"])
@@ -46,7 +67,11 @@ def test_redeploy_makes_a_new_version_with_the_old_content_and_keeps_the_draft(a
     assert sdk_oracle.check_answer("GET", "/api/v2" + one, 200, api.get(one).json()) == []
     real = set(recorded_version())
     assert real <= set(v3) and real <= set(api.get(one).json()), real - set(v3)
-    assert (v3["number"], v3["deployed"], v3["code"]) == (3, True, CODE_A)
+    recorded = recorded_redeploy()[1]
+    assert set(recorded) <= set(v3) and set(recorded["action"]) <= set(v3["action"]), set(recorded) - set(v3)
+    # Like the recorded answer: deployed false in the answer, the action as it was before.
+    assert (v3["number"], v3["deployed"], v3["code"]) == (3, False, CODE_A)
+    assert v3["action"]["all_changes_deployed"] is True
     assert v3["id"] not in (v1["id"], v2["id"])
     got = api.get("/actions/actions/" + action_id).json()
     assert got["deployed_version"]["id"] == v3["id"] and got["code"] == CODE_B

@@ -84,3 +84,24 @@ def test_merge_without_reports_says_what_to_set(playbook, tmp_path):
     assert "session_policy_report_pattern: no file in %s matches session-policy-report-*.json" % tmp_path in run.output
     run = playbook(MERGE)
     assert run.rc != 0 and "session_policy_report_dir: is required" in run.output
+
+
+def test_a_later_check_slice_of_an_applied_tenant_does_not_hide_it_from_the_rollback(playbook, emulator, tmp_path):
+    """The merged record keeps what the applying slice replaced, so the rollback restores that tenant too."""
+    emu = emulator(2)
+    inv = inventory(tmp_path, emu)
+    initial = dict((t.name, t.settings_minutes()) for t in emu.tenants)
+    assert playbook(PLAYBOOK, inventory=inv, extra_vars={"awx_job_id": 201}).rc == 0
+    scan = playbook(PLAYBOOK, inventory=inv, check=True, extra_vars={"awx_job_id": 202}, args=["--limit", "tenant2"])
+    assert scan.rc == 0, scan
+    assert playbook(MERGE, extra_vars={"session_policy_report_dir": str(tmp_path)}).rc == 0
+    merged = json.loads((tmp_path / "session-policy-report.json").read_text())
+    assert merged["mixed_modes"] is True and merged["check_mode"] is False
+    tenant2 = [t for t in merged["tenants"] if t["tenant"] == "tenant2"][0]
+    assert (tenant2["status"], tenant2["slice"]) == ("compliant", "session-policy-report-job202")
+    assert tenant2["replaced"]["settings"]["before"] and tenant2["replaced_from"] == ["session-policy-report-job201"]
+
+    undo = playbook(ROLLBACK, inventory=inv)
+    assert undo.rc == 0, undo
+    assert rollback_report(tmp_path)[1] == {"tenant1": "restored", "tenant2": "restored"}
+    assert dict((t.name, t.settings_minutes()) for t in emu.tenants) == initial

@@ -152,3 +152,125 @@ def test_rollback_takes_the_roles_connection_mapping(playbook, emulator, tmp_pat
     assert token_audiences(tenant1) == [tenant1.audience] and token_audiences(tenant2) == [custom]
     assert rollback_report(tmp_path)[1] == {"tenant1": "restored", "tenant2": "failed"}
     assert tenant1.settings_minutes()["idle_session_lifetime"] == 4320 and tenant2.writes() == []
+
+
+def rollout_report(tmp_path):
+    return json.loads((tmp_path / "session-policy-report.json").read_text())
+
+
+def test_after_apply_a_apply_b_rollback_and_back_to_a_nothing_drifts_and_an_apply_writes_nothing(
+        playbook, emulator, tmp_path):
+    """issue 22, phantom drift: the scan judged the draft while logins run the deployed version."""
+    emu = emulator(2)
+    state_a = apply_a_then_b(playbook, emu, tmp_path)
+    inv = inventory(tmp_path, emu)
+    assert playbook(ROLLBACK, inventory=inv).rc == 0
+    for tenant in emu.tenants:
+        redeploy = [w for w in tenant.writes() if w["path"].endswith("/versions/%s/deploy" % state_a[tenant.name][1]["id"])]
+        assert [w["body"] for w in redeploy] == [{"update_draft": True}]
+        # The draft is what runs again, so the next rollout compares like with like.
+        assert action(tenant)["code"] == deployed(tenant)["code"] == state_a[tenant.name][1]["code"]
+        tenant.clear_requests()
+
+    scan = playbook(PLAYBOOK, inventory=inv, check=True)
+    assert scan.rc == 0, scan
+    found = rollout_report(tmp_path)
+    assert [(t["tenant"], t["status"], t["differences"]) for t in found["tenants"]] == [
+        ("tenant1", "compliant", []), ("tenant2", "compliant", [])]
+    assert all(t.writes() == [] for t in emu.tenants)
+
+    apply = playbook(PLAYBOOK, inventory=inv)
+    assert apply.rc == 0, apply
+    for tenant in emu.tenants:
+        assert tenant.writes() == []
+    for tenant in emu.tenants:
+        tenant.clear_requests()
+    again = playbook(PLAYBOOK, inventory=inv)
+    assert again.rc == 0, again
+    for tenant in emu.tenants:
+        # Converged: token, settings, the action lookup (its deployed version's code included), bindings.
+        assert [(r["method"], r["path"]) for r in tenant.requests()] == [
+            ("POST", "/oauth/token"), ("GET", "/api/v2/tenants/settings"), ("GET", "/api/v2/actions/actions"),
+            ("GET", "/api/v2/actions/triggers/post-login/bindings")], tenant.requests()
+
+
+def test_a_draft_nobody_deployed_is_its_own_line_not_drift_and_is_left_alone(playbook, emulator, tmp_path):
+    """A rollback that left the draft alone (as Auth0 does without update_draft) or an edit never deployed."""
+    emu = emulator(1)
+    state_a = apply_a_then_b(playbook, emu, tmp_path)
+    tenant = emu.tenant("tenant1")
+    inv = inventory(tmp_path, emu)
+    assert playbook(ROLLBACK, inventory=inv).rc == 0
+    code_b = [v for v in tenant.actions()[0]["versions"] if v["number"] == 2][0]["code"]
+    with tenant.lock:  # behind the tool's back: the draft holds B again, not deployed
+        tenant.action_store.update(action(tenant)["id"], {"code": code_b})
+    assert deployed(tenant)["code"] == state_a["tenant1"][1]["code"] != action(tenant)["code"]
+    tenant.clear_requests()
+
+    scan = playbook(PLAYBOOK, inventory=inv, check=True, extra_vars={"session_policy_fail_on_drift": True})
+    assert scan.rc == 0, scan
+    (record,) = rollout_report(tmp_path)["tenants"]
+    assert record["status"] == "compliant"
+    assert record["differences"] == [{"part": "action", "field": "draft", "drift": False,
+                                      "current": "draft differs from the deployed version, not deployed",
+                                      "desired": "left as it is: logins run the deployed version, which is the policy"}]
+    assert "draft differs from the deployed version, not deployed" in (tmp_path / "session-policy-report.md").read_text()
+    apply = playbook(PLAYBOOK, inventory=inv)
+    assert apply.rc == 0, apply
+    assert tenant.writes() == [] and action(tenant)["code"] == code_b
+
+
+def test_a_record_of_another_tenant_is_refused_with_nothing_read_or_written(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    apply_a_then_b(playbook, emu, tmp_path)
+    tenant1, tenant2 = emu.tenant("tenant1"), emu.tenant("tenant2")
+    # tenant1's host now points at tenant2: the report's tenant1 record would be written into tenant2.
+    moved = {"tenant1": {"session_policy_domain": tenant2.domain, "session_policy_client_id": tenant2.client_id,
+                         "session_policy_client_secret": tenant2.client_secret}}
+    run = playbook(ROLLBACK, inventory=inventory(tmp_path, emu, host_vars=moved), args=["--limit", "tenant1"],
+                   extra_vars={"session_policy_rollback_force": True})
+    assert run.rc != 0
+    found = rollback_report(tmp_path)[0]["tenants"]
+    assert [(t["tenant"], t["status"]) for t in found] == [("tenant1", "other_tenant")]
+    assert "the record is of the tenant at %s, but this host connects to %s" % (tenant1.domain, tenant2.domain) \
+        in found[0]["error"]
+    assert tenant2.requests() == [] and tenant1.requests() == []
+    assert tenant2.settings_minutes()["idle_session_lifetime"] == 1440 and deployed(tenant2)["number"] == 2
+
+
+def test_a_bad_report_or_a_missing_version_writes_nothing(playbook, emulator, tmp_path):
+    """A tenant listed twice, a tampered value to restore, a version deleted since: each refused, nothing written."""
+    emu = emulator(4)
+    state_a = apply_a_then_b(playbook, emu, tmp_path)
+    path = tmp_path / "session-policy-report.json"
+    report = json.loads(path.read_text())
+    records = dict((t["tenant"], t) for t in report["tenants"])
+    records["tenant2"]["replaced"]["settings"]["before"]["cookie_mode"] = "evil"
+    records["tenant2"]["replaced"]["settings"]["after"]["cookie_mode"] = "persistent"
+    records["tenant3"]["replaced"]["settings"]["before"]["session_lifetime"] = "100000h"
+    report["tenants"].append(dict(records["tenant1"]))
+    path.write_text(json.dumps(report))
+    gone = emu.tenant("tenant4")
+    with gone.lock:
+        stored = gone.action_store.actions[action(gone)["id"]]
+        stored.versions = [v for v in stored.versions if v["id"] != state_a["tenant4"][1]["id"]]
+
+    run = playbook(ROLLBACK, inventory=inventory(tmp_path, emu), extra_vars={"session_policy_rollback_force": True})
+    assert run.rc != 0
+    found = dict((t["tenant"], t) for t in rollback_report(tmp_path)[0]["tenants"])
+    assert dict((name, t["status"]) for name, t in found.items()) == dict.fromkeys(
+        ("tenant1", "tenant2", "tenant3", "tenant4"), "failed")
+    assert "lists tenant1 2 times, so which record is the run's cannot be told" in found["tenant1"]["error"]
+    assert found["tenant2"]["error"] == ("replaced.settings.before.cookie_mode: must be one of persistent, "
+                                         "non-persistent; got 'evil'")
+    assert found["tenant3"]["error"] == ("replaced.settings.before.session_lifetime: is 4166d16h, over the "
+                                         "enterprise plan's absolute lifetime maximum of 365d (8760 hours)")
+    assert found["tenant4"]["error"] == (
+        "action %s: version 1 (%s), deployed before the run, no longer exists, so it cannot be redeployed; nothing "
+        "was restored on this tenant" % (ACTION, state_a["tenant4"][1]["id"]))
+    for name in ("tenant1", "tenant2", "tenant3"):
+        # Refused from the report alone: not even a token was asked for.
+        assert emu.tenant(name).requests() == []
+    assert gone.writes() == []
+    for tenant in emu.tenants:
+        assert tenant.settings_minutes()["idle_session_lifetime"] == 1440 and deployed(tenant)["number"] == 2

@@ -296,9 +296,12 @@ class ActionStore:
     def deploy_version(self, action_id, version_id, payload):
         """Roll back: deploy an earlier version again, as a new version with the old one's content.
 
-        The facts file is silent on this route. auth0-python 6.8.0 (``actions.versions.deploy``) gives
-        the shape: a new deployed version identical to the old one, an optional ``update_draft``.
-        Unconfirmed (no recorded exchange): the draft left as it is without ``update_draft``.
+        Recorded (tests/fixtures/auth0-recorded/go-auth0/TestActionManager_DeployVersion.json, no body sent):
+        200, the new version with a new id and the next number, ``deployed: false`` and the ``action``
+        summary as before the deploy, as a draft's deploy answers. ``update_draft`` (Auth0's API reference,
+        post-deploy-draft-version; auth0-python's ``actions.versions.deploy``) copies the version into the
+        draft; without it the draft is left as it is. The recording cannot show that part (its draft and
+        version hold the same code, and it reads nothing after the redeploy): it is the documented default.
         """
         action = self.get(action_id)
         old = next((v for v in action.versions if v["id"] == version_id), None)
@@ -309,6 +312,7 @@ class ActionStore:
         extra = [k for k in payload or {} if k != "update_draft"]
         if extra:
             raise invalid_body("'Additional properties not allowed: %s'." % ",".join(extra))
+        before = self.summary(action, versions=False)
         now = iso_now()
         for v in action.versions:
             v["deployed"] = False
@@ -321,7 +325,10 @@ class ActionStore:
             action.dependencies = copy.deepcopy(old["dependencies"])
         action.all_changes_deployed = (action.code, action.runtime, action.dependencies) == \
             (old["code"], old["runtime"], old["dependencies"])
-        return self._version_api(action, version)
+        out = copy.deepcopy(version)
+        out["deployed"] = False
+        out["action"] = before
+        return out
 
     def list(self, query):
         check_query(query, LIST_QUERY)

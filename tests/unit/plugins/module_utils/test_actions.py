@@ -192,6 +192,60 @@ def test_plan_deploys_an_undeployed_or_partly_deployed_draft_without_update():
     assert A.plan_action(desired(deploy=False, code=CODE2), done)["operations"] == ["update"]
 
 
+CODE3 = "exports.onExecutePostLogin = async (event, api) => {\n  api.access.deny('three');\n};\n"
+
+
+def running(code, number=3, runtime="node22-actions"):
+    """A deployed version as an action GET carries it (auth0-recorded TestAccAction: code, runtime, dependencies)."""
+    return {"id": "v%d" % number, "number": number, "code": code, "runtime": runtime, "dependencies": [], "deployed": True}
+
+
+def test_plan_judges_the_deployed_version_and_leaves_a_draft_nobody_deployed():
+    """A rollback redeployed the old version and left the draft alone (auth0-recorded go-auth0
+    TestActionManager_DeployVersion): logins run the task's code, so there is nothing to write."""
+    draft = {"code": CODE2, "runtime": "node22", "dependencies": [], "all_changes_deployed": False,
+             "deployed_version": running(CODE)}
+    plan = A.plan_action(desired(code=CODE), draft)
+    assert (plan["operations"], plan["body"], plan["changed_fields"], plan["code_diff"]) == ([], None, [], "")
+    assert plan["draft_differs"] is True
+    # Without a deploy the task is about the draft only.
+    assert A.plan_action(desired(code=CODE, deploy=False), draft)["operations"] == ["update"]
+    # The draft equal too, all_changes_deployed false (unconfirmed after a redeploy): still nothing to deploy.
+    same = dict(draft, code=CODE)
+    assert A.plan_action(desired(code=CODE), same)["operations"] == []
+    assert A.plan_action(desired(code=CODE), same)["draft_differs"] is False
+
+
+def test_plan_diffs_against_the_deployed_version_when_it_must_write():
+    draft = {"code": CODE2, "runtime": "node22", "dependencies": [], "all_changes_deployed": False,
+             "deployed_version": running(CODE3)}
+    plan = A.plan_action(desired(code=CODE), draft)
+    assert plan["operations"] == ["update", "deploy"] and plan["body"] == {"code": CODE}
+    assert plan["code_diff"].startswith("--- p (deployed version 3)\n+++ p (task)\n")
+    assert "-  api.access.deny('three');\n" in plan["code_diff"] and plan["draft_differs"] is False
+    # A secret to write is a write even when the deployed code is the task's: the draft's code goes with it.
+    secret = A.plan_action(desired(code=CODE, secrets=[{"name": "K", "value": VALUE}]), dict(draft, deployed_version=running(CODE)))
+    assert secret["operations"] == ["update", "deploy"] and secret["body"]["code"] == CODE
+
+
+def test_a_draft_that_is_the_task_but_not_deployed_is_deployed_whatever_the_flag_says():
+    flagged = {"code": CODE, "runtime": "node22", "dependencies": [], "all_changes_deployed": True,
+               "deployed_version": running(CODE3)}
+    plan = A.plan_action(desired(code=CODE), flagged)
+    assert (plan["operations"], plan["body"]) == (["deploy"], None)
+
+
+def test_lookup_reads_the_action_when_the_list_leaves_out_the_deployed_code():
+    api = FakeApi()
+    api.add("session-policy")  # its deployed_version carries no code, as a summary might
+    A.find_action(api, "session-policy", "post-login")
+    assert [c[1] for c in api.calls] == [E.ACTIONS_PATH, E.action_path("act-1")]
+    api.calls = []
+    api.actions["act-1"]["deployed_version"] = running(CODE, number=1)
+    A.find_action(api, "session-policy", "post-login")
+    assert [c[1] for c in api.calls] == [E.ACTIONS_PATH]
+
+
 def test_plan_rebuilds_a_failed_draft_with_unchanged_code():
     failed = {"code": CODE, "runtime": "node22", "dependencies": [], "status": "failed",
               "deployed_version": {"number": 1}, "all_changes_deployed": False}

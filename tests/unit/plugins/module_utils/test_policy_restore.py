@@ -29,6 +29,8 @@ class FakeClient(object):
         if not self.action_exists:
             raise Auth0Error("The action does not exist.", status=404)
         if "/versions/" in path:
+            if path.rsplit("/", 1)[1] not in self.versions:
+                raise Auth0Error("HTTP 404 action_version_not_found: The action version does not exist.", status=404)
             return dict(self.versions[path.rsplit("/", 1)[1]])
         return {"id": "act", "deployed_version": dict(self.deployed)}
 
@@ -50,7 +52,7 @@ def test_restores_both_parts_then_a_rerun_writes_nothing():
     outcome = restore_policy(client, REPLACED, force=False, check_mode=False)
     assert (outcome["status"], outcome["changed"], outcome["errors"]) == ("restored", True, [])
     assert client.writes == [("PATCH", "/api/v2/tenants/settings", {"idle_session_lifetime_in_minutes": 4320}),
-                             ("POST", "/api/v2/actions/actions/act/versions/v1/deploy", None)]
+                             ("POST", "/api/v2/actions/actions/act/versions/v1/deploy", {"update_draft": True})]
     assert client.deployed["code"] == "A" and client.deployed["number"] == 3
     # The plan's one settings read is what the write compares against: no second GET.
     assert client.reads.count("/api/v2/tenants/settings") == 1
@@ -93,6 +95,64 @@ def test_an_action_the_run_created_and_an_unset_setting_are_notes():
     outcome = restore_policy(client, replaced, force=False, check_mode=False)
     assert outcome["status"] == "already_restored" and client.writes == []
     assert len(outcome["notes"]) == 2 and "the run created it" in outcome["notes"][1]
+
+
+def test_another_tenants_record_is_refused_before_any_request_even_forced():
+    client = FakeClient()
+    outcome = restore_policy(client, REPLACED, force=True, check_mode=False, domain="b.eu.auth0.com",
+                             report_domain="a.eu.auth0.com")
+    assert outcome["status"] == "other_tenant" and not outcome["changed"]
+    assert client.reads == [] and client.writes == []
+    assert outcome["errors"] == [
+        "report_domain: the record is of the tenant at a.eu.auth0.com, but this host connects to b.eu.auth0.com; "
+        "restoring it here would write another tenant's values, so nothing was restored. Point the host at the "
+        "tenant the report names (a custom domain of the same tenant: use the domain the rollout used)"]
+    assert outcome["conflicts"] == [dict(part="tenant", field="domain", current="b.eu.auth0.com",
+                                         restore_to="a.eu.auth0.com", left_by_run="a.eu.auth0.com")]
+    empty = restore_policy(client, REPLACED, force=False, check_mode=False, domain="b.eu.auth0.com", report_domain="")
+    assert empty["status"] == "other_tenant" and "names no domain" in empty["errors"][0] and client.reads == []
+
+
+def test_the_same_domain_in_another_case_is_the_same_tenant():
+    client = FakeClient()
+    outcome = restore_policy(client, REPLACED, force=False, check_mode=False, domain="A.eu.auth0.com",
+                             report_domain="a.eu.auth0.com.")
+    assert outcome["status"] == "restored" and len(client.writes) == 2
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_recorded_version_that_is_gone_stops_the_rollback_before_any_write(force):
+    client = FakeClient()
+    del client.versions["v1"]
+    outcome = restore_policy(client, REPLACED, force=force, check_mode=False)
+    assert (outcome["status"], outcome["changed"], client.writes) == ("failed", False, [])
+    assert outcome["errors"] == ["action policy: version 1 (v1), deployed before the run, no longer exists, so it "
+                                 "cannot be redeployed; nothing was restored on this tenant"]
+    # The settings were read, and would have been restored: the plan stops the whole tenant.
+    assert "/api/v2/actions/actions/act/versions/v1" in client.reads
+
+
+def test_settings_the_tenant_would_refuse_stop_the_rollback_before_any_write():
+    """An idle lifetime restored over the absolute one: refused while planning, so the Action is not redeployed."""
+    client = FakeClient()
+    client.settings["session_lifetime"] = 48
+    replaced = dict(REPLACED, settings={"before": {"idle_session_lifetime": "3d"}, "after": {"idle_session_lifetime": "1d"}})
+    outcome = restore_policy(client, replaced, force=False, check_mode=False)
+    assert (outcome["status"], client.writes) == ("failed", [])
+    assert outcome["errors"][0].startswith("tenant settings: idle_session_lifetime: 3d")
+    assert outcome["errors"][0].endswith("; nothing was restored")
+
+
+@pytest.mark.parametrize("before, message", [
+    ({"cookie_mode": "evil"}, "replaced.settings.before.cookie_mode: must be one of persistent, non-persistent; got 'evil'"),
+    ({"session_lifetime": "100000h"}, "replaced.settings.before.session_lifetime: is 4166d16h, over the enterprise plan's "
+                                      "absolute lifetime maximum of 365d (8760 hours)"),
+    ({"idle_session_lifetime": "5d"}, "replaced.settings.before.idle_session_lifetime: is 5d, over the self-service plan's "),
+])
+def test_tampered_values_to_restore_are_refused_as_user_input_is(before, message):
+    plan = "self_service" if "idle_session_lifetime" in before else "enterprise"
+    errors = check_replaced({"settings": {"before": before, "after": {}}}, plan)
+    assert len(errors) == 1 and errors[0].startswith(message), errors
 
 
 @pytest.mark.parametrize("replaced, message", [

@@ -74,6 +74,21 @@ def test_drift_in_check_mode_lists_every_difference(parts):
     assert all(call[1].get("check_mode", True) for call in calls if call[0] != "settings")
 
 
+@pytest.mark.parametrize("check_mode, drifted", [(True, "drifted"), (False, "changed")])
+def test_an_undeployed_draft_is_a_line_of_its_own_not_drift(parts, check_mode, drifted):
+    script = parts[0]
+    script["action"] = dict(action_outcome(), draft_differs=True)
+    outcome = enforce(check_mode=check_mode)
+    assert (outcome["status"], outcome["changed"]) == ("compliant", False)
+    assert outcome["differences"] == [dict(part="action", field="draft", current=P.DRAFT_NOT_DEPLOYED, drift=False,
+                                           desired="left as it is: logins run the deployed version, which is the policy")]
+    assert P.DRAFT_NOT_DEPLOYED == "draft differs from the deployed version, not deployed"
+    # Beside a real difference the tenant is drifted (changed) for that one only.
+    script["settings"] = settings_outcome(["idle_session_lifetime"])
+    outcome = enforce(check_mode=check_mode)
+    assert outcome["status"] == drifted and len(outcome["differences"]) == 2
+
+
 def test_settings_failure_stops_before_the_action(parts):
     script, calls = parts
     script["settings"] = settings_outcome(errors=["idle_session_lifetime: 8d must not exceed session_lifetime"])

@@ -56,3 +56,12 @@ def test_runtime_test_options_are_checked_before_any_request():
         "(a mapping)",
         "runtime_tests[2]: must be a mapping of name (text), event (a Post-Login event mapping) and optionally expect "
         "(a mapping)"]
+
+
+def test_the_drift_gate_names_drift_only_not_an_undeployed_draft():
+    differences = [dict(part="settings", field="idle_session_lifetime", current="3d", desired="1d"),
+                   dict(part="action", field="draft", current="draft differs from the deployed version, not deployed",
+                        desired="left as it is", drift=False)]
+    assert T.drift_message("prod-eu", "acme.eu.auth0.com", differences) == (
+        'prod-eu (acme.eu.auth0.com) drifted from the session policy (fail_on_drift): '
+        'settings idle_session_lifetime: "3d" -> "1d"')

@@ -127,4 +127,4 @@ def test_a_saved_plan_renders_each_tenant_and_what_it_would_change():
     md = R.markdown(plan)
     assert md.startswith("# Session policy plan\n\nMade by a check run on %s." % NOW)
     assert "- **dev\\|x** (): not planned: the check failed before it read the tenant\n" in md
-    assert '- **prod** (prod.auth0.com): update settings\n  - settings session_lifetime: "3d" -> "7d"\n' in md
+    assert '- **prod** (prod.auth0.com): update settings\n  - settings session_lifetime: "3d" -&gt; "7d"\n' in md  # rendered: ->

@@ -15,7 +15,7 @@ description:
   - Read-only. Reads the tenant's newest successful logins (log events of type C(s)) in a time window, at most
     O(max_logins), with C(GET /api/v2/logs) (100 a request, O(page_pause) seconds between requests), and keeps of
     each only what a policy condition can read from it - client id and name, connection, organization and, where
-    the event has C(location_info), the country. Equal logins are counted together: the result holds counts, no
+    the event has C(location_info), the country. Equal logins are counted together, so the result holds counts, no
     user id, e-mail or IP.
   - Also reads the policy deployed now, from the deployed Action's code (the policy line this collection renders),
     and the tenant settings, so that the C(sessionguard.auth0.preview_session_policy) filter can replay the logins

@@ -52,7 +52,7 @@ options:
   expected_version:
     description:
       - The Action version the last applying run deployed, C(replaced.action.after) of its report record
-        (C(id) and C(number)). For a rollback, the version it redeployed with C(redeployed=true): Auth0 redeploys
+        (C(id) and C(number)). For a rollback, the version it redeployed with C(redeployed=true); Auth0 redeploys
         it as a new version, so the deployed one must carry the same code instead of the same id.
       - Left out, only that a version is deployed and bound is checked.
     type: dict

@@ -28,3 +28,9 @@ def test_the_comparison_can_fail():
     assert ("page", "extra in the emulator's answer") in found
     assert replay.differences(replay.shape({"n": 1}), replay.shape({"n": 0.25})) == []  # both JSON numbers
     assert replay.differences(replay.shape({"n": 1}), replay.shape({"n": "1"})) == [("n", "recorded number, emulated string")]
+
+
+def test_the_log_comparison_can_fail():
+    assert replay._same_events([{"log_id": "2"}, {"log_id": "1"}], [{"log_id": "2"}, {"log_id": "1"}]) == []
+    assert replay._same_events([{"log_id": "2"}, {"log_id": "1"}], [{"log_id": "1"}, {"log_id": "2"}]) != []
+    assert replay._same_events([{"log_id": "1"}], {"logs": []}) != []

@@ -17,6 +17,7 @@ KNOBS = {
     "scopes": None,            # scopes granted to new tokens; None: all
     "unregistered_binds": 0,   # after a deploy, this many binds of the action meet "not deployed"
     "check_syntax": False,     # builds fail on a `node --check` error (real Auth0 built such code)
+    "action_test_error": None,  # POST .../test answers this runtime error ({name, message} or a message)
 }
 
 LB_HTML = {

@@ -131,6 +131,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+def _writes(method, path):
+    """Whether a request may change the tenant: any method but a read, under /api/v2. A test run of an
+    Action (POST .../test) changes nothing the API shows afterwards in the emulator, so it is no write."""
+    if method in ("GET", "HEAD", "OPTIONS") or not path.startswith("/api/v2"):
+        return False
+    return not (method == "POST" and path.startswith("/api/v2/actions/actions/") and path.endswith("/test"))
+
+
 def _parse_body(raw, content_type):
     """Return (parsed, error message or None)."""
     if not raw:
@@ -163,7 +171,7 @@ class TenantHandler(_Handler):
         auth = self.headers.get("Authorization")
         info, auth_error = tenant.check_token(auth) if auth else (None, None)
         entry = {"time": started, "method": method, "path": path, "query": query, "status": None,
-                 "body": body, "write": method not in ("GET", "HEAD", "OPTIONS") and path.startswith("/api/v2"),
+                 "body": body, "write": _writes(method, path),
                  "token": info["short"] if info else None}
         recorded = False
 
@@ -278,6 +286,19 @@ class AdminHandler(_Handler):
                 if rest == ["expire-tokens"] and method == "POST":
                     tenant.expire_tokens()
                     return self.send(200, {"expired": True})
+                if rest == ["sign-in"] and method == "POST":
+                    if not isinstance(body.get("user_id"), str) or not body["user_id"]:
+                        raise ValueError("sign-in needs a user_id")
+                    extra = set(body) - {"user_id", "login", "event", "now"}
+                    if extra:
+                        raise ValueError("unknown sign-in keys: %s" % ", ".join(sorted(extra)))
+                    result = tenant.sign_in(body["user_id"], login=body.get("login"), event=body.get("event"),
+                                            now=body.get("now"))
+                    return self.send(200 if result["session"] else 409, result)
+                if rest == ["sessions"] and method == "GET":
+                    return self.send(200, tenant.sessions())
+                if rest == ["logs"] and method == "GET":
+                    return self.send(200, tenant.log_events())
                 if rest == ["secrets"] and method == "GET":
                     return self.send(200, {a["name"]: {s["name"]: tenant.secret_value(a["name"], s["name"])
                                                        for s in a["secrets"]} for a in tenant.actions()})

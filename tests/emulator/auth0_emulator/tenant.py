@@ -13,12 +13,15 @@ from .actions import ActionStore
 from .bindings import BindingStore
 from .errors import ApiError, OAuthError
 from .faults import KNOBS, JSON_MESSAGES, LB_HTML, Rule, TokenBucket
+from .logs import LogStore
+from .sessions import SessionStore, sign_in
 from .settings import PLAN_LIMITS, Settings
 
 ALL_SCOPES = [
     "read:tenant_settings", "update:tenant_settings",
     "read:actions", "create:actions", "update:actions", "delete:actions",
     "read:clients",
+    "read:logs", "read:sessions", "delete:sessions",
 ]
 PLANS = tuple(PLAN_LIMITS)
 
@@ -51,6 +54,8 @@ class Tenant:
             self.settings = Settings(self.name)
             self.action_store = ActionStore(self)
             self.binding_store = BindingStore(self, self.action_store)
+            self.session_store = SessionStore(self)
+            self.log_store = LogStore(self)
             self.tokens = {}  # access_token -> {short, exp, scopes}
             self.issued = 0
             self.log = []
@@ -118,6 +123,19 @@ class Tenant:
         with self.lock:
             snap = self.binding_store.snapshot()
         return snap.get(trigger_id, []) if trigger_id else snap
+
+    def sign_in(self, user_id, login=None, event=None, now=None):
+        """Test-only: a user signs in; the bound Action runs in Node and shapes the session (sessions.sign_in)."""
+        return sign_in(self, user_id, login=login, event=event, now=now)
+
+    def sessions(self, user_id=None):
+        with self.lock:
+            return [copy.deepcopy(s) for s in self.session_store.sessions.values() if user_id is None or s["user_id"] == user_id]
+
+    def log_events(self, event_type=None):
+        """Every log event, oldest first (``event_type``: only that type)."""
+        with self.lock:
+            return [copy.deepcopy(e) for e in self.log_store.events if event_type is None or e["type"] == event_type]
 
     def secret_value(self, action_name, secret_name):
         with self.lock:

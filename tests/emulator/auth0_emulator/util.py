@@ -29,8 +29,9 @@ def check_query(query, allowed):
         raise invalid_query("'Additional properties not allowed: %s'." % ",".join(extra))
 
 
-def parse_page(query, default_per_page, max_per_page):
-    """Validate page / per_page query parameters the way Auth0 does."""
+def parse_page(query, default_per_page, max_per_page, size="per_page"):
+    """Validate page / per_page query parameters the way Auth0 does (``size``: the name of the page size,
+    ``take`` for checkpoint paging)."""
     from .errors import invalid_query
 
     def as_int(name, default):
@@ -43,13 +44,13 @@ def parse_page(query, default_per_page, max_per_page):
             raise invalid_query("'Expected type integer but found type string' on property %s." % name)
 
     page = as_int("page", 0)
-    per_page = as_int("per_page", default_per_page)
+    per_page = as_int(size, default_per_page)
     if page < 0:
         raise invalid_query("'Value %d is less than minimum 0' on property page." % page)
     if per_page < 1:
-        raise invalid_query("'Value %d is less than minimum 1' on property per_page." % per_page)
+        raise invalid_query("'Value %d is less than minimum 1' on property %s." % (per_page, size))
     if per_page > max_per_page:
-        raise invalid_query("'Value %d is greater than maximum %d' on property per_page." % (per_page, max_per_page))
+        raise invalid_query("'Value %d is greater than maximum %d' on property %s." % (per_page, max_per_page, size))
     return page, per_page
 
 

@@ -46,7 +46,7 @@ def test_verify_reports_each_canary_verified_and_writes_nothing_in_check_mode_or
     for tenant in emu.tenants:
         tenant.clear_requests()
     for check in (True, False):
-        run = playbook(VERIFY, inventory=inv, check=check, verbosity=2)
+        run = playbook(VERIFY, inventory=inv, check=check, verbosity=3)
         assert run.rc == 0, run
         assert all(t.writes() == [] for t in emu.tenants), [t.writes() for t in emu.tenants]
         report, by_tenant = verify_report(tmp_path)

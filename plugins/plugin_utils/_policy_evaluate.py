@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import format_instant, parse_instant  # noqa: F401 (format_instant: part of this module's API)
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import parse_instant
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import action_effects, effective
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     DEFAULT_RULE_NAME, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string, one_line, path_text, plain, risk,

@@ -538,7 +538,8 @@ def main(argv=None):
     parser.add_argument("--ansible-env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for ansible-playbook, e.g. ANSIBLE_PIPELINING=1; "
                              "BENCH_PLAYBOOK=module_only.yml runs tests/bench/playbooks/module_only.yml instead")
-    parser.add_argument("--phases", default="apply,noop,check", help="role runs (a profile may skip some); verify and preview run those read-only playbooks after apply")
+    parser.add_argument("--phases", default="apply,noop,check",
+                        help="role runs (a profile may skip some); verify and preview run those read-only playbooks after apply")
     parser.add_argument("--label", help="what this run varies, for the doc's profile table (default: its environment)")
     parser.add_argument("--execution", default="action,module",
                         help="how the session_policy task runs: action (plugin, in the worker), module (own "

@@ -169,3 +169,16 @@ def test_preview_counts_per_rule_from_recent_logins_and_writes_nothing(playbook,
     report = json.loads((tmp_path / "session-policy-preview.json").read_text())
     assert report["tenants"][0]["total"] == 8 and report["tenants"][0]["requests"] >= 4
     assert all(r["method"] == "GET" or r["path"] == "/oauth/token" for r in tenant.requests())
+
+
+def test_a_tenant_left_out_of_the_reports_last_limit_run_is_verified_from_its_earlier_record(playbook, emulator, tmp_path):
+    emu = emulator(2)
+    roll_out(playbook, emu, tmp_path)
+    rerun = playbook(PLAYBOOK, inventory=inventory(tmp_path, emu), args=("--limit", "tenant1"))
+    assert rerun.rc == 0, rerun
+    assert [t["tenant"] for t in json.loads((tmp_path / "session-policy-report.json").read_text())["earlier"]] == ["tenant2"]
+    sign_in_canaries(emu, CANARIES[:1])
+    run = playbook(VERIFY, inventory=inventory(tmp_path, emu, session_policy_canaries=CANARIES[:1]))
+    assert run.rc == 0, run
+    dummy, by_tenant = verify_report(tmp_path)
+    assert by_tenant["tenant2"]["status"] == "verified" and by_tenant["tenant2"]["version"]["expected"]["number"] == 1

@@ -373,7 +373,7 @@ def _bound_message(name, bound):
 def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT_TRIGGER_VERSION,
                   runtime=DEFAULT_RUNTIME, dependencies=None, secrets=None, update_secrets="on_create",
                   remove_unlisted_secrets=False, deploy=True, state="present", force=False, build_timeout=120,
-                  check_mode=False, sleep=time.sleep, clock=time.monotonic):
+                  check_mode=False, sleep=time.sleep, clock=time.monotonic, before_deploy=None):
     """Make the action called ``name`` match, build and deploy it (or delete it with ``state='absent'``).
 
     ``secrets`` is a list of ``{name, value}``, or None to leave the action's secrets alone.
@@ -384,6 +384,8 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
     other than code; ``code_diff`` a unified diff of the code.  A non-empty ``errors`` means the task
     failed; ``changed`` then says whether anything was written before the failure. ``versions`` is
     ``dict(before, after)``, each :func:`version_ref` of the deployed version (after: once deployed).
+    ``before_deploy(action)``, when given, runs on the built draft just before every deploy (never in
+    check mode) and returns a list of errors: any error stops the task with nothing deployed.
     """
     outcome = dict(changed=False, operations=[], action=as_result(None), changed_fields=[],
                    diff=dict(before={}, after={}), code_diff="", build_errors=[], errors=[],
@@ -436,6 +438,10 @@ def ensure_action(client, name, trigger=None, code=None, trigger_version=DEFAULT
             foreign = check_built_draft(action, code)
             if foreign:
                 outcome["errors"] = [foreign]
+                return outcome
+            refusals = before_deploy(action) if before_deploy else []
+            if refusals:
+                outcome["errors"] = list(refusals)
                 return outcome
             action = deploy_action(client, action, sleep=sleep, clock=clock)
             outcome["versions"]["after"] = version_ref(action)

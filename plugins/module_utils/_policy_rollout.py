@@ -22,6 +22,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_
 from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
 from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._runtime_test import DEFAULT_LIMIT, run_tests
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
     apply_to, check_idle_within_absolute, human, read_settings, shown, write_settings)
 
@@ -108,7 +109,8 @@ def _binding_differences(before, after):
 
 
 def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
-                  check_mode, sleep=time.sleep, clock=time.monotonic, plan="enterprise", action_on_self_service="fail"):
+                  check_mode, sleep=time.sleep, clock=time.monotonic, plan="enterprise", action_on_self_service="fail",
+                  runtime_test=True, runtime_tests=None, runtime_test_limit=DEFAULT_LIMIT):
     """Enforce settings, Action and binding; return one outcome with every difference.
 
     Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, skipped, warnings,
@@ -117,11 +119,14 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     refused (an error, so the status is ``failed``) or, with ``action_on_self_service='skip'``, left out and
     named in ``skipped``. ``replaced`` is what a rollback restores: ``settings`` (``before``/``after`` of the
     written fields) and ``action`` (``id``, ``name``, ``before``/``after`` deployed version refs), each only
-    when written.
+    when written. Before every deploy of the draft (``runtime_test``), the first ``runtime_test_limit`` of
+    ``runtime_tests`` (``[{name, event, expect}]``, one generic login when empty) run it on Auth0's runtime
+    (``_runtime_test``); ``runtime_test`` in the outcome is their record (None when nothing was deployed),
+    and an error stops the tenant before the deploy, so before any lengthening setting too.
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
                    diff=dict(before={}, after={}), code_diff="", errors=[], skipped=[], warnings=[], held_back={},
-                   left_in="", replaced={})
+                   left_in="", replaced={}, runtime_test=None)
     if code is not None and plan == SELF_SERVICE_PLAN and action_on_self_service == "skip":
         # The user chose settings only: there is no Action to wait for.
         code = None
@@ -149,8 +154,14 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         outcome["errors"].append("action: " + ACTION_NEEDS_ENTERPRISE)
         return _finish(outcome, check_mode)
 
+    def before_deploy(draft):
+        record, errors = run_tests(client, draft, runtime_tests or [], runtime_test_limit)
+        outcome["runtime_test"] = record
+        return errors
+
     action = ensure_action(client, action_name, trigger=TRIGGER, code=code, runtime=runtime, deploy=True,
-                           build_timeout=build_timeout, check_mode=check_mode, sleep=sleep, clock=clock)
+                           build_timeout=build_timeout, check_mode=check_mode, sleep=sleep, clock=clock,
+                           before_deploy=before_deploy if runtime_test else None)
     outcome["action"] = action["action"]
     outcome["changed"] = outcome["changed"] or action["changed"]
     outcome["operations"].extend("%s action" % operation for operation in action["operations"])

@@ -21,6 +21,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import
 from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
 from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
+from ansible_collections.sessionguard.auth0.plugins.module_utils._runtime_test import DEFAULT_LIMIT
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import SETTING_KEYS, parse_desired
 
 # The module's own options; the connection options are added by the caller.
@@ -35,10 +36,13 @@ ARGUMENT_SPEC = dict(
     build_timeout=dict(type="int", default=120),
     action_on_self_service=dict(type="str", choices=["fail", "skip"], default="fail"),
     fail_on_drift=dict(type="bool", default=False),
+    runtime_test=dict(type="bool", default=True),
+    runtime_tests=dict(type="list", elements="dict", default=[]),
+    runtime_test_limit=dict(type="int", default=DEFAULT_LIMIT),
 )
 
 RESULT_KEYS = ("changed", "status", "differences", "settings", "action", "operations", "left_in",
-               "replaced")
+               "replaced", "runtime_test")
 
 
 def check_options(params):
@@ -50,6 +54,13 @@ def check_options(params):
         errors.insert(0, "tenant: unknown keys %s" % ", ".join(unknown))
     if params["build_timeout"] <= 0:
         errors.append("build_timeout: must be a number of seconds greater than zero")
+    if params["runtime_test_limit"] < 1:
+        errors.append("runtime_test_limit: must be at least 1 (runtime_test: false turns the test off)")
+    for index, case in enumerate(params["runtime_tests"]):
+        if not isinstance(case.get("name"), str) or not isinstance(case.get("event"), dict) or \
+                not isinstance(case.get("expect"), (dict, type(None))) or set(case) - {"name", "event", "expect"}:
+            errors.append("runtime_tests[%d]: must be a mapping of name (text), event (a Post-Login event mapping) "
+                          "and optionally expect (a mapping)" % index)
     errors.extend(check_code(params["code"]))
     try:
         parse_position(params["position"])
@@ -66,7 +77,9 @@ def run_task(client, params, desired, check_mode, show_code=False):
     """
     outcome = ensure_policy(client, desired, params["action_name"], params["code"], params["runtime"],
                             params["display_name"], params["position"], params["build_timeout"], check_mode,
-                            plan=params["plan"], action_on_self_service=params["action_on_self_service"])
+                            plan=params["plan"], action_on_self_service=params["action_on_self_service"],
+                            runtime_test=params["runtime_test"], runtime_tests=params["runtime_tests"],
+                            runtime_test_limit=params["runtime_test_limit"])
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
     errors = list(outcome["errors"])
     if check_mode and params["fail_on_drift"] and outcome["status"] == "drifted" and not errors:

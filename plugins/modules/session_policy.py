@@ -26,6 +26,11 @@ description:
   - Another policy Action that this collection generated (found by the header of its deployed code), such
     as the one left by renaming O(action_name), is unbound when the Action is bound, and shows as drift in
     check mode.
+  - Before every deploy of the draft (written by this run or found built and undeployed), the draft runs on
+    Auth0's own runtime (C(POST /api/v2/actions/actions/{id}/test)), once per entry of O(runtime_tests), the first
+    O(runtime_test_limit). An answer with an error stops the tenant before the deploy - nothing deployed, no
+    setting that lengthens sessions written - with the error's name and message, said to come from Auth0's
+    runtime. Check mode and a converged tenant make no test request. See O(runtime_test).
 author:
   - sessionguard maintainers (@sessionguard)
 extends_documentation_fragment:
@@ -91,6 +96,36 @@ options:
         still says V(drifted) and lists the differences. Outside check mode it has no effect.
     type: bool
     default: false
+    version_added: 0.2.0
+  runtime_test:
+    description:
+      - Run the built draft on Auth0's runtime (C(POST /api/v2/actions/actions/{id}/test), scope C(create:actions))
+        before every deploy, with the events of O(runtime_tests). V(false) deploys without it.
+      - What a successful run answers is not documented by Auth0 (only a failed one was recorded, in the
+        collection's C(tests/fixtures/auth0-recorded/go-auth0/TestActionManager_Test.json)). When the answer lists
+        the C(api.session) calls in a form the collection reads, they are compared with what explain expects for
+        that login and a mismatch fails the tenant; otherwise a test reports C(ran on Auth0's runtime without error)
+        and claims nothing more.
+    type: bool
+    default: true
+    version_added: 0.2.0
+  runtime_tests:
+    description:
+      - The tests to run, in order, each C(name), C(event) (a complete Post-Login event) and optionally
+        C(expect) (C(rule), C(setExpiresAt) in epoch milliseconds, C(idle_minutes), C(setCookieMode); null for no
+        call). The role's render step builds them from the policy's expectations, or with none, one login per
+        rule plus one for the default.
+      - Empty, one generic login is sent, without an expectation.
+    type: list
+    elements: dict
+    default: []
+    version_added: 0.2.0
+  runtime_test_limit:
+    description:
+      - At most this many of O(runtime_tests) run, the first in order; the result's C(runtime_test.summary) says how many of
+        how many.
+    type: int
+    default: 10
     version_added: 0.2.0
 attributes:
   action:
@@ -189,6 +224,20 @@ replaced:
   sample: {"settings": {"before": {"idle_session_lifetime": "3d"}, "after": {"idle_session_lifetime": "1d"}},
            "action": {"id": "2b4c...", "name": "sessionguard-session-policy",
                       "before": {"id": "8f0e...", "number": 3}, "after": {"id": "c41a...", "number": 4}}}
+runtime_test:
+  description:
+    - The runs of the draft on Auth0's runtime before its deploy (see O(runtime_test)), null when nothing was
+      deployed (check mode, a converged tenant, O(runtime_test=false)).
+    - C(tested) and C(of) count the tests run and the tests given, C(summary) says it in words, C(results) holds each
+      test's C(name) and C(outcome) - C(ran on Auth0's runtime without error), C(ran on Auth0's runtime; its session
+      calls are what explain expects), C(mismatch) followed by the differences, or C(error from Auth0's runtime)
+      followed by the error's name and message. The tests stop at the first failure.
+  returned: always
+  type: dict
+  sample: {"tested": 2, "of": 2, "summary": "2 of 2 tested on Auth0's runtime",
+           "results": [{"name": "admins", "outcome": "ran on Auth0's runtime without error"},
+                       {"name": "default", "outcome": "ran on Auth0's runtime without error"}]}
+  version_added: 0.2.0
 """
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module

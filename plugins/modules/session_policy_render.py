@@ -120,4 +120,16 @@ expectations:
   type: list
   elements: dict
   sample: [{name: a kiosk login is non-persistent, rule: shared kiosks}]
+runtime_tests:
+  description:
+    - The tests for M(sessionguard.auth0.session_policy)'s O(sessionguard.auth0.session_policy#module:runtime_tests) - one
+      per expectation, in order, or with none, one login per rule plus one for the default - each C(name), C(event) (a
+      complete Post-Login event) and C(expect) (the rule, C(setExpiresAt), C(idle_minutes) and C(setCookieMode) explain
+      expects for that event). Empty when there are errors.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{name: a kiosk login is non-persistent, event: {client: {client_id: kiosk-client-id}},
+            expect: {rule: shared kiosks, setExpiresAt: 1709373600000, idle_minutes: 480, setCookieMode: non-persistent}}]
+  version_added: 0.2.0
 """

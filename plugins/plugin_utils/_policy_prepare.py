@@ -20,6 +20,7 @@ import json
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_explain import (
     EXPECTATIONS_PATH, check_expectations, parse_cases)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_runtime_tests import runtime_tests
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     DEFAULT_PATH, RULES_PATH, TENANT_PATH, plain)
@@ -35,11 +36,13 @@ def policy_hash(settings, code):
 
 
 def prepare_policy(tenant, rules, default, plan, expectations, name):
-    """``{errors, settings, code, policy_hash, expectations}`` of one tenant's policy; no request.
+    """``{errors, settings, code, policy_hash, expectations, runtime_tests}`` of one tenant's policy; no request.
 
     ``errors`` lists every problem at once, one line each: an empty policy, the validator's errors,
     then invalid or unmet expectations (named by ``name``, the tenant). With errors there is no code.
-    ``expectations`` are the cases that passed, each with the rule that answered it.
+    ``expectations`` are the cases that passed, each with the rule that answered it. ``runtime_tests`` are
+    the events the session_policy task runs the draft with on Auth0's runtime before a deploy
+    (``_policy_runtime_tests``): one per expectation, or with none, one per rule and one for the default.
     """
     settings = plain(tenant) or {}
     errors = []
@@ -47,7 +50,7 @@ def prepare_policy(tenant, rules, default, plan, expectations, name):
         errors.append(EMPTY_POLICY % (RULES_PATH, DEFAULT_PATH, "" if settings else ", nor is %s" % TENANT_PATH))
     normalized, problems = validate_policy(tenant, rules, default, plan="enterprise" if plan is None else plan)
     errors.extend(problems)
-    passed = []
+    passed, cases = [], []
     if not errors:
         cases, problems = parse_cases(expectations, EXPECTATIONS_PATH, with_expect=True)
         if not problems:
@@ -55,4 +58,4 @@ def prepare_policy(tenant, rules, default, plan, expectations, name):
         errors.extend(problems)
     code = "" if errors else render_action(normalized)
     return dict(errors=errors, settings=settings, code=code, policy_hash=policy_hash(settings, code),
-                expectations=passed)
+                expectations=passed, runtime_tests=[] if errors else runtime_tests(normalized, cases))

@@ -65,6 +65,8 @@ PHASE_TITLES = {"apply": "first apply", "noop": "no-op converge", "check": "drif
 # confirmed by a read, because real Auth0 answers the deploy with "deployed": false (recorded,
 # tests/fixtures/auth0-recorded), and settings that lengthen a session are written in a second PATCH only
 # after the Action that shortens the risky logins is bound (issue 16: no failed rollout leaves a tenant weaker).
+# The runs of the draft on Auth0's runtime before its deploy (POST .../test, one per expectation or per rule,
+# issue 21) are counted apart, like the build polls: their number follows the policy, not the tool.
 NOOP_MAX_REQUESTS = 4
 # Phases that run the read-only proof playbooks after the role (--phases apply,verify,preview): their requests
 # per tenant are measured like the role's, and they must write nothing.
@@ -198,6 +200,7 @@ def request_stats(tenants, started):
                            "tokens": counts.get("POST /oauth/token", 0),
                            "action_reads": counts.get("GET /api/v2/actions/actions/{id}", 0),
                            "polls": build_polls(log),
+                           "runtime_tests": counts.get("POST /api/v2/actions/actions/{id}/test", 0),
                            "first_request_s": round(min(e["time"] for e in log) - started, 2) if log else None})
     n = float(len(tenants))
 
@@ -207,7 +210,7 @@ def request_stats(tenants, started):
 
     return {"requests": stat("requests"), "writes": stat("writes"), "tokens": stat("tokens"),
             "action_reads": stat("action_reads"),
-            "polls": stat("polls"),
+            "polls": stat("polls"), "runtime_tests": stat("runtime_tests"),
             "by_endpoint": {k: round(v / n, 2) for k, v in sorted(endpoints.items())},
             "non_2xx": dict(non_2xx),
             "first_request_s": round(first_request, 2) if first_request is not None else None,
@@ -492,9 +495,10 @@ def check_targets(results):
             checks.append((label + ": 0 writes", run["writes"]["max"] == 0, run["writes"]["max"]))
         if run["phase"] == "apply":
             polls = run["polls"]["max"]
-            checks.append((label + ": <= %d requests per tenant + build polls" % APPLY_MAX_REQUESTS,
-                           run["requests"]["max"] - polls <= APPLY_MAX_REQUESTS,
-                           "%d (%d polls)" % (run["requests"]["max"], polls)))
+            tests = (run.get("runtime_tests") or {}).get("max", 0)
+            checks.append((label + ": <= %d requests per tenant + build polls + runtime tests" % APPLY_MAX_REQUESTS,
+                           run["requests"]["max"] - polls - tests <= APPLY_MAX_REQUESTS,
+                           "%d (%d polls, %d runtime tests)" % (run["requests"]["max"], polls, tests)))
         if run["phase"] in READ_ONLY_PHASES:
             checks.append((label + ": 0 writes", run["writes"]["max"] == 0, run["writes"]["max"]))
             continue

@@ -8,6 +8,8 @@ The caller holds the tenant lock, except for `sign_in`, which runs Node outside 
 """
 import copy
 import datetime
+import importlib.util
+import os
 
 from .errors import ApiError
 from .runtime import run_action
@@ -88,52 +90,33 @@ class SessionStore:
 
 
 # ------------------------------------------------------------------ the login event
-def _organization(value):
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return {"id": value, "name": value, "display_name": value, "metadata": {}}
-    return {"id": value.get("id") or value.get("name"), "name": value.get("name") or value.get("id"),
-            "display_name": value.get("name") or value.get("id"), "metadata": {}}
+def _collection_builder():
+    """The collection's own builder of a complete Post-Login event from a login in the policy's words
+    (plugins/module_utils/_login_event.py, standard library only), loaded by path so the emulator needs
+    no Ansible: a test signs a user in with the event the rollout tests the Action with."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "plugins", "module_utils",
+                        "_login_event.py")
+    spec = importlib.util.spec_from_file_location("sessionguard_login_event", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_BUILDER = _collection_builder()
 
 
 def login_event(tenant, user_id, login, session_id, created, login_at):
-    """A complete Post-Login event for a login written in the policy's words
-    (``{organization, client, client_name, connection, country, roles, risk_confidence, mfa, app_metadata}``).
-    The fields follow Auth0's Post-Login event object (https://auth0.com/docs/customize/actions/
-    explore-triggers/signup-and-login-triggers/login-trigger/post-login-event-object); the values are made up."""
-    login = login or {}
-    stamp = iso(login_at)
-    methods = [{"name": "pwd", "timestamp": stamp}]
-    if login.get("mfa"):
-        methods.append({"name": "mfa", "timestamp": stamp})
-    authentication = {"methods": methods}
-    if login.get("risk_confidence"):
-        authentication["riskAssessment"] = {"confidence": login["risk_confidence"], "version": "1", "assessments": {}}
-    geoip = {"countryCode": login["country"]} if login.get("country") else {}
-    event = {
-        "user": {"user_id": user_id, "email": "%s@example.com" % user_id.split("|")[-1], "email_verified": True,
-                 "app_metadata": copy.deepcopy(login.get("app_metadata") or {}), "user_metadata": {},
-                 "identities": [], "created_at": stamp, "updated_at": stamp},
-        "client": {"client_id": login.get("client") or "emulated-web-client",
-                   "name": login.get("client_name") or "Emulated Web App", "metadata": {}},
-        "connection": {"id": "con_emulated0000000", "name": login.get("connection") or "Username-Password-Authentication",
-                       "strategy": "auth0", "metadata": {}},
-        "request": {"ip": "192.0.2.10", "hostname": tenant.domain, "method": "GET", "language": "en",
-                    "user_agent": "Mozilla/5.0 (emulated sign-in)", "query": {}, "body": {}, "geoip": geoip},
-        "session": {"id": session_id, "created_at": iso(created), "authenticated_at": stamp},
-        "authentication": authentication,
-        "authorization": {"roles": list(login.get("roles") or [])},
-        "transaction": {"id": "tx_" + session_id[:16], "locale": "en", "protocol": "oidc-basic-profile",
-                        "requested_scopes": ["openid", "profile"], "ui_locales": []},
-        "tenant": {"id": tenant.name},
-        "stats": {"logins_count": 1},
-        "resource_server": {"identifier": tenant.audience},
-    }
-    organization = _organization(login.get("organization"))
-    if organization:
-        event["organization"] = organization
-    return event
+    """A complete Post-Login event for ``user_id``'s login in the policy's words
+    (``{organization, client, client_name, connection, country, roles, risk_confidence, mfa, app_metadata}``)."""
+    login = dict(login or {})
+    if isinstance(login.get("organization"), str):
+        login["organization"] = {"id": login["organization"], "name": login["organization"]}
+    event = _BUILDER.login_event(login, created, login_at)
+    return merge(event, {"user": {"user_id": user_id, "email": "%s@example.com" % user_id.split("|")[-1]},
+                         "session": {"id": session_id}, "tenant": {"id": tenant.name},
+                         "transaction": {"id": "tx_" + session_id[:16]},
+                         "request": {"hostname": tenant.domain, "ip": "192.0.2.10",
+                                     "user_agent": "Mozilla/5.0 (emulated sign-in)"}})
 
 
 def merge(base, override):

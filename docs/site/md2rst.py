@@ -30,6 +30,7 @@ REPO_URL = "https://github.com/sessionguard/auth0/blob/main/"
 SECTIONS = [
     ("Guides", [
         ("docs/guides/connect-a-real-tenant.md", "guide_connect_a_real_tenant"),
+        ("docs/guides/prove-it-on-your-tenant.md", "guide_prove_it_on_your_tenant"),
         ("docs/guides/policy-cookbook.md", "guide_policy_cookbook"),
         ("docs/guides/migrating.md", "guide_migrating"),
         ("docs/guides/awx.md", "guide_awx"),

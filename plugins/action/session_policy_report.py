@@ -28,6 +28,7 @@ ARGUMENT_SPEC = dict(
     name=dict(type="str", default="session-policy-report"),
     report=dict(type="dict"),
     batches=dict(type="raw"),
+    records_from=dict(type="str"),
 )
 FILE_MODE = 0o644
 DIR_MODE = 0o755
@@ -111,7 +112,9 @@ class ActionModule(ControllerAction):
             raise AnsibleActionFail(problem)
         path, name = params["path"], params["name"]
         report = params["report"]
-        if report is None:
+        if params["records_from"]:
+            report = self._records_report(params["records_from"], report or {})
+        elif report is None:
             report = self._rollout_report(os.path.join(path, name + ".json") if path else None, params["batches"])
             result["summary"] = _rollout_report.plan_summary(
                 report, self._task_vars["ansible_play_batch"], os.path.join(path, name + ".md") if path else None)
@@ -130,6 +133,13 @@ class ActionModule(ControllerAction):
             except (IOError, OSError) as exc:
                 raise AnsibleActionFail("path: cannot write the session policy report in %s: %s" % (path, exc.strerror or exc))
         return result
+
+    def _records_report(self, name, base):
+        """The report of a read-only playbook: each play host's record in the variable ``name``."""
+        hostvars, task_vars = self._task_vars["hostvars"], self._task_vars
+        records = [hostvars[host][name] for host in task_vars["ansible_play_hosts_all"] if name in hostvars[host]]
+        now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return _rollout_report.records_report(base, records, now, bool(task_vars.get("ansible_check_mode")))
 
     def _rollout_report(self, json_path, batches):
         task_vars = self._task_vars

@@ -15,6 +15,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_explain import (
     EXPECTATIONS_PATH, LOGINS_PATH, check_expectations, explain, parse_cases)
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_preview import preview
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import (
     tenant_settings_values, validate_policy)
@@ -95,6 +96,14 @@ def check_session_policy_expectations(normalized, expectations, tenant=""):
     return passed
 
 
+def preview_session_policy(normalized, read):
+    """A normalized policy and a session_policy_preview result -> per rule counts now and under the policy."""
+    _normalized(normalized, "preview_session_policy", keys=("tenant", "rules", "default"))
+    if not isinstance(read, dict) or "logins" not in read or "deployed" not in read:
+        raise AnsibleFilterError("preview_session_policy: expects the registered result of sessionguard.auth0.session_policy_preview")
+    return preview(normalized, read)
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -104,4 +113,5 @@ class FilterModule(object):
             "session_policy_settings": session_policy_settings,
             "explain_session_policy": explain_session_policy,
             "check_session_policy_expectations": check_session_policy_expectations,
+            "preview_session_policy": preview_session_policy,
         }

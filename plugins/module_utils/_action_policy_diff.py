@@ -166,3 +166,12 @@ def _shown(value):
     if value is None:
         return "(none)"
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def policy_in_code(code):
+    """The policy data of a rendered Action's code (its ``const POLICY`` line), or None for other code."""
+    for line in (code or "").splitlines():
+        policy = _policy_of_line(line)
+        if policy is not None:
+            return policy
+    return None

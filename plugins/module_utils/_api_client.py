@@ -153,6 +153,8 @@ class Auth0Client(object):
         self._verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self._paced_until = 0.0
         self.tokens_fetched = 0
+        # Every HTTP request sent, retries and the token included: what a read-only playbook reports it cost.
+        self.requests_sent = 0
 
     def secrets(self):
         """Values that must be masked in anything the caller prints."""
@@ -262,6 +264,7 @@ class Auth0Client(object):
             headers = {"Accept": "application/json"}
             if bearer:
                 headers["Authorization"] = "Bearer %s" % self.token
+            self.requests_sent += 1
             try:
                 # Redirects are never followed: a 3xx would carry the bearer token elsewhere.
                 response = self._session.request(method, url, params=params, json=json_body, headers=headers,

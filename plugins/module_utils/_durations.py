@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import math
 import re
 from fractions import Fraction
@@ -155,3 +156,29 @@ def check_limit(field, minutes, plan):
         raise DurationError(
             "is %s, over the %s plan's %s lifetime maximum of %s (%d hours)"
             % (format_minutes(minutes), plan.replace("_", "-"), kind, format_minutes(maximum), maximum // 60))
+
+
+# ISO 8601 as Date.parse reads it the same in every engine: a date, a time, an explicit zone. Auth0's own
+# timestamps have this form (tests/fixtures/auth0-recorded/go-auth0/TestSessionManager_Read.json).
+_INSTANT_RE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{3}))?(Z|[+-]\d\d:\d\d)$")
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def parse_instant(value):
+    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, or ``+02:00``); ValueError otherwise."""
+    match = _INSTANT_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(value)
+    year, month, day, hour, minute, second, millis, zone = match.groups()
+    offset = datetime.timedelta(0)
+    if zone != "Z":
+        offset = datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])) * (1 if zone[0] == "+" else -1)
+    moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                               tzinfo=datetime.timezone(offset))
+    delta = moment - _EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1000 + int(millis or 0)
+
+
+def format_instant(millis):
+    moment = _EPOCH + datetime.timedelta(milliseconds=millis)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (".%03dZ" % (millis % 1000) if millis % 1000 else "Z")

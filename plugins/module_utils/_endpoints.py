@@ -70,3 +70,64 @@ def list_bindings(client, trigger):
 def write_bindings(client, trigger, body):
     """PATCH the whole list; the same body twice leaves the same list, so a lost answer may be retried."""
     return client.patch(bindings_path(trigger), body, idempotent=True)
+
+
+# -- sessions and logs: the read-only proof (verify, preview) ---------------------------------
+
+LOGS_PATH = "/api/v2/logs"
+# Auth0 answers at most 100 log events per request, and a search by criteria (q, page, per_page) reaches
+# the first 1000 matches only (https://auth0.com/docs/deploy-monitor/logs/retrieve-log-events-using-mgmt-api).
+LOGS_PER_PAGE = 100
+LOGS_SEARCH_LIMIT = 1000
+SESSIONS_TAKE = 50
+
+
+def user_sessions_path(user_id):
+    return "/api/v2/users/%s/sessions" % quote(str(user_id), safe="")
+
+
+def list_user_sessions(client, user_id, max_pages=10):
+    """``(sessions, complete)``: a user's sessions by checkpoint paging (``take``, then ``from=<next>``).
+
+    The answer's shape is ``{"sessions": [...], "next": "..."}``; only an empty list without ``next`` is
+    recorded (tests/fixtures/auth0-recorded/go-auth0/TestUserManager_ListUserSessions.json, which also
+    records ``take=50``), so a missing ``next`` ends the read and anything else is read defensively.
+    ``complete`` is False when ``max_pages`` stopped the read first.
+    """
+    sessions, params = [], {"take": SESSIONS_TAKE}
+    for dummy in range(max_pages):
+        body = client.get(user_sessions_path(user_id), params=params)
+        body = body if isinstance(body, dict) else {}
+        batch = [item for item in body.get("sessions") or [] if isinstance(item, dict)]
+        sessions.extend(batch)
+        checkpoint = body.get("next")
+        if not batch or not checkpoint or checkpoint == params.get("from"):
+            return sessions, True
+        params = {"take": SESSIONS_TAKE, "from": checkpoint}
+    return sessions, False
+
+
+def search_logs(client, query, limit, newest_first=False, pause=0.0, sleep=None):
+    """``(events, complete)``: at most ``limit`` log events matching ``query``, oldest (or newest) first.
+
+    A search by criteria (``q``, ``sort``, ``page``, ``per_page``): the documented way to filter by type
+    and date; checkpoint paging (``from``/``take``) ignores every other parameter (same page). ``pause``
+    seconds are slept between pages: the logs endpoint has rate limits of its own, and the client's
+    pacing only starts once the answer's ``x-ratelimit-remaining`` runs low. Recorded answers are a
+    bare list (tests/fixtures/auth0-recorded/go-auth0/TestLogManager.json); ``{"logs": [...]}`` (with
+    ``include_totals``) is read too. ``complete`` is False when ``limit`` or Auth0's 1000 stopped the read.
+    """
+    limit = min(int(limit), LOGS_SEARCH_LIMIT)
+    per_page = min(LOGS_PER_PAGE, max(limit, 1))
+    events, page = [], 0
+    while len(events) < limit:
+        if page and pause and sleep:
+            sleep(pause)
+        body = client.get(LOGS_PATH, params={"q": query, "sort": "date:-1" if newest_first else "date:1", "page": page, "per_page": per_page})
+        batch = body.get("logs") if isinstance(body, dict) else body
+        batch = [item for item in batch or [] if isinstance(item, dict)]
+        events.extend(batch[:limit - len(events)])
+        if len(batch) < per_page:
+            return events, True
+        page += 1
+    return events, False

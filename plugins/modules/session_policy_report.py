@@ -44,6 +44,14 @@ options:
       - A report to write as it is, instead of building the rollout's.
       - A merged report (with C(slices)) gets the Markdown of a merge, any other the Markdown of a rollout.
     type: dict
+  records_from:
+    description:
+      - Build the report of a read-only playbook (C(sessionguard.auth0.verify_session_policy),
+        C(sessionguard.auth0.preview_session_policy)) from each play host's record in this variable, over O(report)
+        as its base - the records by tenant, the counts by status (RV(report.summary)) and one line per tenant
+        (RV(report.lines)); its Markdown is chosen by the base's C(generated_by).
+    type: str
+    version_added: 0.2.0
   batches:
     description:
       - The rollout's stages, as the play's C(serial) (the playbook's C(session_policy_batches)), so that the

@@ -15,9 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
-import re
-
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import parse_instant
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import action_effects, effective
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     DEFAULT_RULE_NAME, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string, one_line, path_text, plain, risk,
@@ -31,9 +29,6 @@ except ImportError:  # pragma: no cover - the policy's validation reports a miss
 LOGIN_KEYS = ("organization", "client", "client_name", "connection", "country", "roles", "risk_confidence", "mfa",
               "app_metadata")
 
-# ISO 8601 as Date.parse reads it the same in every engine: a date, a time, an explicit zone.
-_INSTANT_RE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{3}))?(Z|[+-]\d\d:\d\d)$")
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 MINUTE_MS = 60 * 1000
 
 
@@ -49,26 +44,11 @@ def _organization(value):
 
 def instant(value):
     """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, or ``+02:00``); Invalid otherwise."""
-    match = _INSTANT_RE.match(value) if isinstance(value, str) else None
     try:
-        if not match:
-            raise ValueError(value)
-        year, month, day, hour, minute, second, millis, zone = match.groups()
-        offset = datetime.timedelta(0)
-        if zone != "Z":
-            offset = datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])) * (1 if zone[0] == "+" else -1)
-        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                                   tzinfo=datetime.timezone(offset))
+        return parse_instant(value)
     except ValueError:
         raise Invalid("must be a date and time with its zone, such as 2024-03-01T10:00:00Z; got %s"
                       % (repr(value) if isinstance(value, str) else type_name(value)))
-    delta = moment - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1000 + int(millis or 0)
-
-
-def format_instant(millis):
-    moment = _EPOCH + datetime.timedelta(milliseconds=millis)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (".%03dZ" % (millis % 1000) if millis % 1000 else "Z")
 
 
 def _login_schema():

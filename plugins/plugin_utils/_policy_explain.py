@@ -16,12 +16,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
-    DurationError, format_minutes, parse_duration)
+    DurationError, format_instant, format_minutes, parse_duration)
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import COOKIE_MODES
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import (
     FROM_AUTH0, FROM_DEFAULT, FROM_RULE, FROM_TENANT)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_evaluate import (
-    evaluate, expiry_instants, format_instant, instant, parse_login)
+    evaluate, expiry_instants, instant, parse_login)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     DEFAULT_PATH, EFFECT_LIFETIMES, RULES_PATH, TENANT_PATH, Invalid, non_empty_string, one_line, path_text, plain,
     shown, type_name)

@@ -390,6 +390,46 @@ def merged_markdown(merged):
     return "\n".join(lines) + "\n"
 
 
+VERIFY_BY = "sessionguard.auth0.verify_session_policy"
+PREVIEW_BY = "sessionguard.auth0.preview_session_policy"
+# The statuses of a verification, in the order its counts name them.
+VERIFY_STATUSES = ("failed", "not_verified", "verified", "not_available")
+
+
+def records_report(base, records, now, check_mode):
+    """A read-only playbook's report (verify, preview) from its per-tenant records: ``base`` (what it read, who
+    made it) with the records by tenant, the counts by status and one line per tenant."""
+    records = sorted(records, key=lambda r: r.get("tenant") or "")
+    order = VERIFY_STATUSES if base.get("generated_by") == VERIFY_BY else ()
+    order += tuple(sorted(set(r.get("status") for r in records if r.get("status") and r.get("status") not in order)))
+    counts = dict((status, n) for status, n in ((status, sum(1 for r in records if r.get("status") == status))
+                                                for status in order) if n)
+    report = dict(base, generated_at=now, check_mode=check_mode, tenants=records, summary=counts)
+    report["lines"] = ["%s %s: %s" % (r.get("tenant"), r.get("status"), r.get("message")) for r in records if "status" in r]
+    return report
+
+
+def verify_markdown(report):
+    counts = ", ".join("%d %s" % (n, status) for status, n in (report.get("summary") or {}).items())
+    lines = ["# Session policy verification", "",
+             "Verified %s against `%s`%s." % (report.get("generated_at", ""), markdown_cell(report.get("report") or ""),
+                                               " (check mode)" if report.get("check_mode") else ""),
+             "%s." % counts if counts else "No tenant verified.", "",
+             "| tenant | status | what Auth0 did | requests |", "|---|---|---|---|"]
+    lines += [_row(markdown_cell(r.get("tenant")), markdown_cell(r.get("status")), markdown_cell(r.get("message")),
+                   markdown_cell(r.get("requests"))) for r in report.get("tenants") or []]
+    return "\n".join(lines) + "\n"
+
+
+def preview_markdown(report):
+    lines = ["# Session policy preview", "",
+             "What the inventory's policy would change for each tenant's recent successful logins (counts only)."]
+    for record in report.get("tenants") or []:
+        lines += ["", "## %s" % markdown_cell(record.get("tenant")), ""]
+        lines += ["- %s" % markdown_cell(line) for line in record.get("lines") or []]
+    return "\n".join(lines) + "\n"
+
+
 PLAN_KIND = "sessionguard.auth0 session policy plan"
 
 
@@ -410,4 +450,8 @@ def markdown(report):
     """Any report this module builds, as Markdown, by its kind."""
     if report.get("kind") == PLAN_KIND:
         return plan_markdown(report)
+    if report.get("generated_by") == VERIFY_BY:
+        return verify_markdown(report)
+    if report.get("generated_by") == PREVIEW_BY:
+        return preview_markdown(report)
     return merged_markdown(report) if "slices" in report else rollout_markdown(report)

@@ -3,8 +3,9 @@
 Every figure in the page comes from the results files; the prose around them is fixed.
 """
 
-PHASES = ("apply", "noop", "check")
-PHASE_NAMES = {"apply": "first apply", "noop": "no-op converge", "check": "drift scan"}
+PHASES = ("apply", "noop", "check", "verify", "preview")
+PHASE_NAMES = {"apply": "first apply", "noop": "no-op converge", "check": "drift scan",
+               "verify": "verify (read-only)", "preview": "preview (read-only)"}
 
 
 def _polls(run):

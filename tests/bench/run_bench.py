@@ -67,6 +67,10 @@ PHASE_TITLES = {"apply": "first apply", "noop": "no-op converge", "check": "drif
 # The runs of the draft on Auth0's runtime before its deploy (POST .../test, one per expectation or per rule,
 # issue 21) are counted apart, like the build polls: their number follows the policy, not the tool.
 NOOP_MAX_REQUESTS = 4
+# Phases that run the read-only proof playbooks after the role (--phases apply,verify,preview): their requests
+# per tenant are measured like the role's, and they must write nothing.
+READ_ONLY_PHASES = ("verify", "preview")
+APPLY_REPORT = "session-policy-report-apply"
 APPLY_MAX_REQUESTS = 11
 # CPU-s per tenant of the whole process tree, no-op converge and drift scan, action plugin path: the
 # issue's target, checked by a full run. --quick (CI) checks only a ceiling loose enough for a
@@ -249,10 +253,13 @@ def run_role(emu, directory, forks, phase, extra_env=None, execution="action"):
     profile = os.path.join(directory, "profile-%s-f%d-%s.json" % (phase, forks, execution))
     playbook = (extra_env or {}).get("BENCH_PLAYBOOK")
     playbook = os.path.join(BENCH, "playbooks", playbook) if playbook else "sessionguard.auth0.enforce_session_policy"
+    extra_vars = {"session_policy_batches": ["100%"], "sessionguard_auth0_run_as_module": EXECUTIONS[execution]}
+    if phase in READ_ONLY_PHASES:
+        # The read-only proof after the apply: verify reads the apply's report (kept below), preview the last day's logs.
+        playbook = "sessionguard.auth0.%s_session_policy" % phase
+        extra_vars.update(session_policy_report_name=APPLY_REPORT, session_policy_preview_page_pause=0)
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory,
-               "-f", str(forks), playbook,
-               "-e", json.dumps({"session_policy_batches": ["100%"],
-                                 "sessionguard_auth0_run_as_module": EXECUTIONS[execution]})]
+               "-f", str(forks), playbook, "-e", json.dumps(extra_vars)]
     if phase == "check":
         command.append("--check")
     env = ansible_env(directory, dict(extra_env or {}, BENCH_PROFILE=profile))
@@ -264,10 +271,17 @@ def run_role(emu, directory, forks, phase, extra_env=None, execution="action"):
 
     rc, figures = measured(work)
     stats = request_stats(emu.tenants, figures["started"])
+    reports = os.path.join(directory, "reports")
     try:
-        with open(os.path.join(directory, "reports", "session-policy-report.json")) as handle:
-            statuses = collections.Counter(t["status"] for t in json.load(handle)["tenants"])
-        os.unlink(os.path.join(directory, "reports", "session-policy-report.json"))
+        if phase in READ_ONLY_PHASES:
+            with open(os.path.join(reports, "session-policy-%s.json" % phase)) as handle:
+                statuses = collections.Counter(t.get("status", "previewed") for t in json.load(handle)["tenants"])
+        else:
+            with open(os.path.join(reports, "session-policy-report.json")) as handle:
+                statuses = collections.Counter(t["status"] for t in json.load(handle)["tenants"])
+            if phase == "apply":
+                shutil.copy(os.path.join(reports, "session-policy-report.json"), os.path.join(reports, APPLY_REPORT + ".json"))
+            os.unlink(os.path.join(reports, "session-policy-report.json"))
     except OSError:  # a profile playbook without the report
         statuses = {}
     try:
@@ -485,6 +499,9 @@ def check_targets(results):
             checks.append((label + ": <= %d requests per tenant + build polls + runtime tests" % APPLY_MAX_REQUESTS,
                            run["requests"]["max"] - polls - tests <= APPLY_MAX_REQUESTS,
                            "%d (%d polls, %d runtime tests)" % (run["requests"]["max"], polls, tests)))
+        if run["phase"] in READ_ONLY_PHASES:
+            checks.append((label + ": 0 writes", run["writes"]["max"] == 0, run["writes"]["max"]))
+            continue
         expected = {"apply": "changed", "noop": "compliant", "check": "drifted"}[run["phase"]]
         checks.append((label + ": every tenant %s" % expected, run["statuses"].get(expected) == run["tenants"],
                        run["statuses"]))
@@ -525,7 +542,8 @@ def main(argv=None):
     parser.add_argument("--ansible-env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for ansible-playbook, e.g. ANSIBLE_PIPELINING=1; "
                              "BENCH_PLAYBOOK=module_only.yml runs tests/bench/playbooks/module_only.yml instead")
-    parser.add_argument("--phases", default="apply,noop,check", help="role runs (a profile may skip some)")
+    parser.add_argument("--phases", default="apply,noop,check",
+                        help="role runs (a profile may skip some); verify and preview run those read-only playbooks after apply")
     parser.add_argument("--label", help="what this run varies, for the doc's profile table (default: its environment)")
     parser.add_argument("--execution", default="action",
                         help="how the session_policy task runs: action (the action plugin, in the worker; "

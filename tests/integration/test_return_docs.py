@@ -33,6 +33,10 @@ CASES = {
                                                                 "summary": {"tenants": 0}}},
     "session_policy_rollback": {"replaced": {"settings": {"before": {"idle_session_lifetime": "3d"},
                                                           "after": {"idle_session_lifetime": "1d"}}}},
+    # Read-only, after session_policy deployed and bound docs-check-policy: a canary with no session yet.
+    "session_policy_verify": {"since": "2020-01-01T00:00:00Z", "action_name": "docs-check-policy",
+                              "canaries": [{"name": "docs canary", "user_id": "auth0|docs-canary", "session_lifetime": "7d"}]},
+    "session_policy_preview": {"since": "2020-01-01T00:00:00Z", "action_name": "docs-check-policy", "page_pause": 0},
 }
 
 PLAY = """

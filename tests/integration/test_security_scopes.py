@@ -29,6 +29,11 @@ MATRIX = [
     ("session_policy", "check", ["read:tenant_settings", "read:actions"],
      {"tenant": {"session_lifetime": "30d"}, "code": CODE, "check_mode": True}, "fresh"),
     ("management_token", "token", [], {}, "fresh"),
+    # The read-only proof: a canary with no session yet, warnings read since 2020.
+    ("session_policy_verify", "verify", ["read:actions", "read:sessions", "read:logs"],
+     {"since": "2020-01-01T00:00:00Z", "canaries": [{"name": "canary", "user_id": "auth0|scoped-canary"}]}, "action"),
+    ("session_policy_preview", "preview", ["read:logs", "read:actions", "read:tenant_settings"],
+     {"since": "2020-01-01T00:00:00Z", "page_pause": 0}, "action"),
 ]
 
 

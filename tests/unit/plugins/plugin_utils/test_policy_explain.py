@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import format_instant
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_evaluate as ev
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_explain as ex
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
@@ -113,7 +114,7 @@ def test_login_is_normalized():
 ])
 def test_instants(text, millis):
     assert ev.instant(text) == millis
-    assert ev.instant(ev.format_instant(millis)) == millis
+    assert ev.instant(format_instant(millis)) == millis
 
 
 @pytest.mark.parametrize("text", ["2024-03-01", "2024-03-01T10:00:00", "2024-02-30T10:00:00Z", "yesterday", 5])

@@ -20,7 +20,7 @@ import re
 
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import action_effects, effective
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
-    DEFAULT_RULE_NAME, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string, one_line, path_text, plain, risk,
+    DEFAULT_RULE_NAME, Invalid, MultipleInvalid, boolean, login_country, metadata, non_empty_string, one_line, path_text, plain, risk,
     strictly_equal, string_list, type_name, voluptuous_message)
 
 try:
@@ -31,9 +31,17 @@ except ImportError:  # pragma: no cover - the policy's validation reports a miss
 LOGIN_KEYS = ("organization", "client", "client_name", "connection", "country", "roles", "risk_confidence", "mfa",
               "app_metadata")
 
-# ISO 8601 as Date.parse reads it the same in every engine: a date, a time, an explicit zone.
-_INSTANT_RE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{3}))?(Z|[+-]\d\d:\d\d)$")
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+# The one instant rule, the Action's own (INSTANT and instantOf in session_policy_action.js): a date, a
+# time, optional milliseconds and an explicit zone, ASCII digits only ([0-9], not \d, which takes any
+# Unicode digit), to the very end of the text (\Z: $ would accept a trailing newline). The Action reads
+# it with this regular expression rather than Date.parse, whose accepted forms vary by engine.
+_INSTANT_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{3}))?"
+                         r"(Z|([+-])([0-9]{2}):([0-9]{2}))\Z")
+# Years the rule reads: from the Unix epoch to the last four-digit year. Together with the plan's longest
+# lifetime (365 days) every instant explain prints stays within the range format_instant handles.
+FIRST_YEAR, LAST_YEAR = 1970, 9999
+_EPOCH_DAY = datetime.date(1970, 1, 1).toordinal()
+DAY_MS = 86400 * 1000
 MINUTE_MS = 60 * 1000
 
 
@@ -48,36 +56,72 @@ def _organization(value):
 
 
 def instant(value):
-    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, or ``+02:00``); Invalid otherwise."""
+    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, or ``+02:00``); Invalid otherwise.
+
+    Refused exactly where the Action's instantOf answers null: outside _INSTANT_RE, a year outside
+    FIRST_YEAR..LAST_YEAR, a day its month lacks, hour > 23, minute or second > 59, an offset of more
+    than 23 hours or 59 minutes.
+    """
     match = _INSTANT_RE.match(value) if isinstance(value, str) else None
     try:
         if not match:
             raise ValueError(value)
-        year, month, day, hour, minute, second, millis, zone = match.groups()
-        offset = datetime.timedelta(0)
-        if zone != "Z":
-            offset = datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])) * (1 if zone[0] == "+" else -1)
-        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                                   tzinfo=datetime.timezone(offset))
+        year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+        millis = int(match.group(7) or 0)
+        sign, offset_hours, offset_minutes = match.group(9), int(match.group(10) or 0), int(match.group(11) or 0)
+        if not (FIRST_YEAR <= year <= LAST_YEAR and hour <= 23 and minute <= 59 and second <= 59 and offset_hours <= 23
+                and offset_minutes <= 59):
+            raise ValueError(value)
+        days = datetime.date(year, month, day).toordinal() - _EPOCH_DAY  # ValueError for 2024-02-30
     except ValueError:
-        raise Invalid("must be a date and time with its zone, such as 2024-03-01T10:00:00Z; got %s"
-                      % (repr(value) if isinstance(value, str) else type_name(value)))
-    delta = moment - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1000 + int(millis or 0)
+        raise Invalid("must be a date and time with its zone, such as 2024-03-01T10:00:00Z (ASCII digits, a year "
+                      "from %d to %d, an offset below 24:00); got %s"
+                      % (FIRST_YEAR, LAST_YEAR, repr(value) if isinstance(value, str) else type_name(value)))
+    offset = (offset_hours * 60 + offset_minutes) * (-1 if sign == "-" else 1)
+    return (((days * 24 + hour) * 60 + minute - offset) * 60 + second) * 1000 + millis
+
+
+def _civil(days):
+    """``(year, month, day)`` of a day count since 1970-01-01, any year (H. Hinnant's civil_from_days)."""
+    days += 719468
+    era = days // 146097
+    day_of_era = days - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153
+    month = shifted_month + 3 if shifted_month < 10 else shifted_month - 9
+    return year_of_era + era * 400 + (month <= 2), month, day_of_year - (153 * shifted_month + 2) // 5 + 1
 
 
 def format_instant(millis):
-    moment = _EPOCH + datetime.timedelta(milliseconds=millis)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (".%03dZ" % (millis % 1000) if millis % 1000 else "Z")
+    """``2024-03-01T10:00:00Z`` (``.123Z`` with milliseconds); the year in four digits or more.
+
+    Plain arithmetic, not strftime (which printed year 1 as ``1``) nor datetime (which overflows past
+    year 9999, where 9999-12-31 plus a lifetime lands).
+    """
+    days, rest = divmod(int(millis), DAY_MS)
+    seconds, ms = divmod(rest, 1000)
+    text = "%04d-%02d-%02dT%02d:%02d:%02d" % (_civil(days) + (seconds // 3600, seconds // 60 % 60, seconds % 60))
+    return text + (".%03dZ" % ms if ms else "Z")
+
+
+_LOGIN_SCHEMA = []
 
 
 def _login_schema():
+    """Built once: a voluptuous Schema costs far more to build than to run."""
+    if not _LOGIN_SCHEMA:
+        _LOGIN_SCHEMA.append(_build_login_schema())
+    return _LOGIN_SCHEMA[0]
+
+
+def _build_login_schema():
     return Schema({
         Optional("organization"): _organization,
         Optional("client"): non_empty_string,
         Optional("client_name"): non_empty_string,
         Optional("connection"): non_empty_string,
-        Optional("country"): country,
+        Optional("country"): login_country,
         Optional("roles"): string_list(allow_empty=True),
         Optional("risk_confidence"): risk,
         Optional("mfa"): boolean,
@@ -154,16 +198,32 @@ def evaluate(normalized, login):
                 trace=trace, effects=effective(tenant, default, chosen), action=action_effects(tenant, default, chosen))
 
 
+def session_start(session_created_at, login_at):
+    """``(start, why)``: what the Action counts the absolute lifetime from, as its onExecutePostLogin does.
+
+    The session's creation; the login itself when the creation is unknown (missing, or refused by the
+    instant rule) or later than the login: counting from a later instant would lengthen the session, and
+    the tenant's longer default would apply if the Action set nothing. ``why`` is None, or the reason the
+    login was used. Both None when neither instant is known.
+    """
+    if session_created_at is None:
+        return login_at, ("the session has no readable created_at" if login_at is not None else None)
+    if login_at is not None and session_created_at > login_at:
+        return login_at, "the session's created_at is after it"
+    return session_created_at, None
+
+
 def expiry_instants(decision, session_created_at=None, login_at=None):
     """``(expires_at, idle_expires_at)`` in epoch ms, as the Action would set them; None where it would not.
 
-    Absolute expiry counts from the session's creation; idle expiry from the login (``login_at``,
-    else the session's creation, which is the login that created it).
+    Absolute expiry counts from ``session_start``; idle expiry from the login (``login_at``, else the
+    session's creation, which is the login that created it).
     """
     action = decision["action"]
     expires = idle = None
-    if session_created_at is not None and action.get("session_lifetime"):
-        expires = session_created_at + action["session_lifetime"] * MINUTE_MS
+    start = session_start(session_created_at, login_at)[0]
+    if start is not None and action.get("session_lifetime"):
+        expires = start + action["session_lifetime"] * MINUTE_MS
     now = login_at if login_at is not None else session_created_at
     if now is not None and action.get("idle_session_lifetime"):
         idle = now + action["idle_session_lifetime"] * MINUTE_MS

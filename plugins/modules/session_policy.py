@@ -54,7 +54,7 @@ options:
       - V(fail) enforces the tenant settings, then fails the task with a message saying so; the
         tenant is never reported V(compliant).
       - V(skip) enforces the tenant settings only, with a warning, lists the parts left out in RV(skipped_parts) and
-        reports RV(status=skipped), never V(compliant) or V(changed): no per-login rule is enforced.
+        reports RV(status=skipped), never V(compliant) or V(changed), since no per-login rule is enforced.
     type: str
     choices: [fail, skip]
     default: fail

@@ -34,8 +34,11 @@ LOGIN_KEYS = ("organization", "client", "client_name", "connection", "country", 
 # The one instant rule, the Action's own (INSTANT and instantOf in session_policy_action.js): a date, a
 # time, optional milliseconds and an explicit zone, ASCII digits only ([0-9], not \d, which takes any
 # Unicode digit), to the very end of the text (\Z: $ would accept a trailing newline). The Action reads
-# it with this regular expression rather than Date.parse, whose accepted forms vary by engine.
-_INSTANT_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{3}))?"
+# it with this regular expression rather than Date.parse, whose accepted forms vary by engine. The
+# fraction may have 1 to 9 digits, cut to milliseconds (an earlier start, never a later expiry): the
+# form of event.session.created_at is not recorded, and Auth0's Management API writes nanoseconds
+# (created_at "2026-05-29T10:52:37.131474951Z" in tests/fixtures/auth0-recorded/TestAccTriggerAction.json).
+_INSTANT_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
                          r"(Z|([+-])([0-9]{2}):([0-9]{2}))\Z")
 # Years the rule reads: from the Unix epoch to the last four-digit year. Together with the plan's longest
 # lifetime (365 days) every instant explain prints stays within the range format_instant handles.
@@ -56,7 +59,7 @@ def _organization(value):
 
 
 def instant(value):
-    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, or ``+02:00``); Invalid otherwise.
+    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, ``.131474951``, ``+02:00``); Invalid otherwise.
 
     Refused exactly where the Action's instantOf answers null: outside _INSTANT_RE, a year outside
     FIRST_YEAR..LAST_YEAR, a day its month lacks, hour > 23, minute or second > 59, an offset of more
@@ -67,7 +70,7 @@ def instant(value):
         if not match:
             raise ValueError(value)
         year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
-        millis = int(match.group(7) or 0)
+        millis = int((match.group(7) or "").ljust(3, "0")[:3])
         sign, offset_hours, offset_minutes = match.group(9), int(match.group(10) or 0), int(match.group(11) or 0)
         if not (FIRST_YEAR <= year <= LAST_YEAR and hour <= 23 and minute <= 59 and second <= 59 and offset_hours <= 23
                 and offset_minutes <= 59):

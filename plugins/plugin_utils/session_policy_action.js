@@ -19,8 +19,9 @@ const MINUTE_MS = 60 * 1000;
 const COUNTRY = /^[A-Za-z]{2}$/;
 // An instant is a date, a time, optional milliseconds and an explicit zone, in ASCII digits, to the end
 // of the text (without the m flag, $ is the end of the input). Date.parse is not used: what it accepts
-// varies by engine, and explain could not promise the same reading.
-const INSTANT = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{3}))?(Z|([+-])([0-9]{2}):([0-9]{2}))$/;
+// varies by engine, and explain could not promise the same reading. A fraction of 1 to 9 digits is cut
+// to milliseconds: the form of created_at is not documented, and Auth0's API writes nanoseconds elsewhere.
+const INSTANT = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(Z|([+-])([0-9]{2}):([0-9]{2}))$/;
 
 function countryOf(event) {
   const code = event.request?.geoip?.countryCode;
@@ -35,7 +36,7 @@ function instantOf(text) {
   const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number);
   const [offsetHours, offsetMinutes] = [parts[10], parts[11]].map((part) => Number(part || 0));
   if (year < 1970 || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number(parts[7] || 0));
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number((parts[7] || '').padEnd(3, '0').slice(0, 3)));
   const date = new Date(utc);
   // Date.UTC rolls 2024-02-30 over into March: a day the month lacks is refused.
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;

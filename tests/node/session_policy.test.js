@@ -220,7 +220,8 @@ test('absolute expiry counts from the session creation', async (t) => {
     const unreadable = [undefined, null, 5, ['2024-03-01T10:00:00Z'], 'yesterday-ish', '2024-03-01T10:00:00Z\n',
       ' 2024-03-01T10:00:00Z', '２０２４-03-01T10:00:00Z', '2024-03-01T10:00:00+00:60', '2024-03-01T10:00:00+24:00',
       '2024-02-30T10:00:00Z', '2024-03-01T24:00:00Z', '2024-03-01T10:00:60Z', '0001-01-01T00:00:00+23:00',
-      '1969-12-31T23:59:59Z', '2024-03-01', '2024-03-01T10:00:00', '2024-03-01T10:00:00.1234Z'];
+      '1969-12-31T23:59:59Z', '2024-03-01', '2024-03-01T10:00:00', '2024-03-01T10:00:00.1234567890Z',
+      '2024-03-01T10:00:00.Z'];
     for (const createdAt of unreadable) {
       const r = await run(issue, login({ session: { id: 's', created_at: createdAt } }));
       assert.ok(r.setExpiresAt >= r.before + 7 * 24 * HOUR && r.setExpiresAt <= r.after + 7 * 24 * HOUR,
@@ -237,7 +238,8 @@ test('absolute expiry counts from the session creation', async (t) => {
   await t.test('the instants the rule reads', async () => {
     for (const [createdAt, millis] of [['2024-03-01T12:00:00+02:00', CREATED], ['2024-03-01T04:30:00-05:30', CREATED],
       ['2024-03-01T10:00:00.123Z', CREATED + 123], ['2024-02-29T10:00:00Z', CREATED - 24 * HOUR],
-      ['1970-01-01T00:00:00Z', 0]]) {
+      ['1970-01-01T00:00:00Z', 0], ['2024-03-01T10:00:00.1Z', CREATED + 100],
+      ['2024-03-01T10:00:00.131474951Z', CREATED + 131]]) {
       const r = await run(issue, login({ session: { id: 's', created_at: createdAt } }));
       assert.equal(r.setExpiresAt, millis + 7 * 24 * HOUR, createdAt);
     }

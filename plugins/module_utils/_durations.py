@@ -158,27 +158,62 @@ def check_limit(field, minutes, plan):
             % (format_minutes(minutes), plan.replace("_", "-"), kind, format_minutes(maximum), maximum // 60))
 
 
-# ISO 8601 as Date.parse reads it the same in every engine: a date, a time, an explicit zone. Auth0's own
-# timestamps have this form (tests/fixtures/auth0-recorded/go-auth0/TestSessionManager_Read.json).
-_INSTANT_RE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{3}))?(Z|[+-]\d\d:\d\d)$")
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+# The one instant rule, the Action's own (INSTANT and instantOf in session_policy_action.js): a date, a
+# time, optional milliseconds and an explicit zone, ASCII digits only ([0-9], not \d, which takes any
+# Unicode digit), to the very end of the text (\Z: $ would accept a trailing newline). The Action reads
+# it with this regular expression rather than Date.parse, whose accepted forms vary by engine. The
+# fraction may have 1 to 9 digits, cut to milliseconds (an earlier start, never a later expiry): the
+# form of event.session.created_at is not recorded, and Auth0's Management API writes nanoseconds
+# (created_at "2026-05-29T10:52:37.131474951Z" in tests/fixtures/auth0-recorded/TestAccTriggerAction.json).
+_INSTANT_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
+                         r"(Z|([+-])([0-9]{2}):([0-9]{2}))\Z")
+# Years the rule reads: from the Unix epoch to the last four-digit year. Together with the plan's longest
+# lifetime (365 days) every instant explain prints stays within the range format_instant handles.
+FIRST_YEAR, LAST_YEAR = 1970, 9999
+_EPOCH_DAY = datetime.date(1970, 1, 1).toordinal()
+DAY_MS = 86400 * 1000
 
 
 def parse_instant(value):
-    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, or ``+02:00``); ValueError otherwise."""
+    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, ``.131474951``, ``+02:00``); ValueError otherwise.
+
+    Refused exactly where the Action's instantOf answers null: outside _INSTANT_RE, a year outside
+    FIRST_YEAR..LAST_YEAR, a day its month lacks, hour > 23, minute or second > 59, an offset of more
+    than 23 hours or 59 minutes.
+    """
     match = _INSTANT_RE.match(value) if isinstance(value, str) else None
     if not match:
         raise ValueError(value)
-    year, month, day, hour, minute, second, millis, zone = match.groups()
-    offset = datetime.timedelta(0)
-    if zone != "Z":
-        offset = datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])) * (1 if zone[0] == "+" else -1)
-    moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                               tzinfo=datetime.timezone(offset))
-    delta = moment - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1000 + int(millis or 0)
+    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+    millis = int((match.group(7) or "").ljust(3, "0")[:3])
+    sign, offset_hours, offset_minutes = match.group(9), int(match.group(10) or 0), int(match.group(11) or 0)
+    if not (FIRST_YEAR <= year <= LAST_YEAR and hour <= 23 and minute <= 59 and second <= 59 and offset_hours <= 23
+            and offset_minutes <= 59):
+        raise ValueError(value)
+    days = datetime.date(year, month, day).toordinal() - _EPOCH_DAY  # ValueError for 2024-02-30
+    offset = (offset_hours * 60 + offset_minutes) * (-1 if sign == "-" else 1)
+    return (((days * 24 + hour) * 60 + minute - offset) * 60 + second) * 1000 + millis
+
+
+def _civil(days):
+    """``(year, month, day)`` of a day count since 1970-01-01, any year (H. Hinnant's civil_from_days)."""
+    days += 719468
+    era = days // 146097
+    day_of_era = days - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153
+    month = shifted_month + 3 if shifted_month < 10 else shifted_month - 9
+    return year_of_era + era * 400 + (month <= 2), month, day_of_year - (153 * shifted_month + 2) // 5 + 1
 
 
 def format_instant(millis):
-    moment = _EPOCH + datetime.timedelta(milliseconds=millis)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (".%03dZ" % (millis % 1000) if millis % 1000 else "Z")
+    """``2024-03-01T10:00:00Z`` (``.123Z`` with milliseconds); the year in four digits or more.
+
+    Plain arithmetic, not strftime (which printed year 1 as ``1``) nor datetime (which overflows past
+    year 9999, where 9999-12-31 plus a lifetime lands).
+    """
+    days, rest = divmod(int(millis), DAY_MS)
+    seconds, ms = divmod(rest, 1000)
+    text = "%04d-%02d-%02dT%02d:%02d:%02d" % (_civil(days) + (seconds // 3600, seconds // 60 % 60, seconds % 60))
+    return text + (".%03dZ" % ms if ms else "Z")

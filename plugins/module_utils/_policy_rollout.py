@@ -122,7 +122,8 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     """Enforce settings, Action and binding; return one outcome with every difference.
 
     Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, skipped, warnings,
-    left_in, replaced)``; ``status`` is ``compliant``, ``changed`` (written) or ``drifted`` (check mode); ``left_in``
+    left_in, replaced)``; ``status`` is ``compliant``, ``changed`` (written), ``drifted`` (check mode) or ``skipped``
+    (the Action part left out by ``action_on_self_service='skip'``, unless failed or drifted); ``left_in``
     says in a few words what state the tenant was left in. On a self_service ``plan`` the Action part is
     refused (an error, so the status is ``failed``) or, with ``action_on_self_service='skip'``, left out and
     named in ``skipped``. ``replaced`` is what a rollback restores: ``settings`` (``before``/``after`` of the
@@ -247,6 +248,10 @@ def _left_in(outcome, check_mode):
     """Few words on the tenant's state after the run, for the report."""
     if check_mode:
         return "unchanged (check mode)"
+    if not outcome["errors"] and outcome["skipped"]:
+        # Not "policy applied": without the Action no per-login rule is enforced (issue 23).
+        return "%s; the Action was skipped (action_on_self_service: skip), so no per-login rule is enforced" % (
+            "tenant settings applied" if outcome["changed"] else "tenant settings already applied")
     if not outcome["errors"]:
         return "policy applied" if outcome["changed"] else "policy already applied"
     if not outcome["changed"]:
@@ -264,6 +269,11 @@ def _finish(outcome, check_mode):
     del outcome["held_back"]
     if outcome["errors"]:
         outcome["status"] = "failed"
+    elif check_mode and any(d.get("drift", True) for d in outcome["differences"]):
+        outcome["status"] = "drifted"  # the drift gate (fail_on_drift) still sees settings drift
+    elif outcome["skipped"]:
+        # Neither compliant nor changed: the policy's rules are not enforced at all.
+        outcome["status"] = "skipped"
     elif any(d.get("drift", True) for d in outcome["differences"]):
-        outcome["status"] = "drifted" if check_mode else "changed"
+        outcome["status"] = "changed"
     return outcome

@@ -58,7 +58,8 @@ options:
         (C(setCookieMode) also Early Access), so on another plan the Action would change no session.
       - V(fail) enforces the tenant settings, then fails the task with a message saying so; the
         tenant is never reported V(compliant).
-      - V(skip) enforces the tenant settings only, with a warning, and lists the parts left out in RV(skipped_parts).
+      - V(skip) enforces the tenant settings only, with a warning, lists the parts left out in RV(skipped_parts) and
+        reports RV(status=skipped), never V(compliant) or V(changed), since no per-login rule is enforced.
     type: str
     choices: [fail, skip]
     default: fail
@@ -219,6 +220,9 @@ status:
       V(drifted) when differences were found in check mode, V(invalid) when the policy given in O(rules) and
       O(default) is invalid (nothing was sent), V(failed) on any other error.
     - V(not_in_plan) with O(apply_plan) when the saved plan has no entry for the tenant; nothing was sent.
+    - V(skipped) when O(plan=self_service) and O(action_on_self_service=skip) left the Action and binding out
+      (RV(skipped_parts)), so no per-login rule is enforced; RV(differences) and RV(operations) still show the
+      tenant settings written. Settings drift in check mode stays V(drifted), a failure V(failed).
   returned: always
   type: str
   sample: drifted
@@ -263,6 +267,8 @@ skipped_parts:
 left_in:
   description:
     - In a few words, the state the run left the tenant in - V(policy applied), V(policy already applied),
+      C(tenant settings applied) or C(tenant settings already applied) followed by why no rule is enforced
+      (the Action skipped),
       V(unchanged (check mode)), C(unchanged) followed by why nothing was written, or, after a failure
       part-way, what was done and which lifetimes were not lengthened.
     - Settings that lengthen sessions are written only after the Action is deployed and bound, so a run

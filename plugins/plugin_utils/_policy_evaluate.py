@@ -15,10 +15,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import parse_instant
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import FIRST_YEAR, LAST_YEAR, parse_instant
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import action_effects, effective
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
-    DEFAULT_RULE_NAME, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string, one_line, path_text, plain, risk,
+    DEFAULT_RULE_NAME, Invalid, MultipleInvalid, boolean, login_country, metadata, non_empty_string, one_line, path_text, plain, risk,
     strictly_equal, string_list, type_name, voluptuous_message)
 
 try:
@@ -43,21 +43,33 @@ def _organization(value):
 
 
 def instant(value):
-    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, or ``+02:00``); Invalid otherwise."""
+    """Epoch milliseconds of ``2024-03-01T10:00:00Z`` (or ``.123``, ``.131474951``, ``+02:00``); Invalid otherwise:
+    exactly where the Action's instantOf answers null (the rule is _durations.parse_instant's)."""
     try:
         return parse_instant(value)
     except ValueError:
-        raise Invalid("must be a date and time with its zone, such as 2024-03-01T10:00:00Z; got %s"
-                      % (repr(value) if isinstance(value, str) else type_name(value)))
+        raise Invalid("must be a date and time with its zone, such as 2024-03-01T10:00:00Z (ASCII digits, a year "
+                      "from %d to %d, an offset below 24:00); got %s"
+                      % (FIRST_YEAR, LAST_YEAR, repr(value) if isinstance(value, str) else type_name(value)))
+
+
+_LOGIN_SCHEMA = []
 
 
 def _login_schema():
+    """Built once: a voluptuous Schema costs far more to build than to run."""
+    if not _LOGIN_SCHEMA:
+        _LOGIN_SCHEMA.append(_build_login_schema())
+    return _LOGIN_SCHEMA[0]
+
+
+def _build_login_schema():
     return Schema({
         Optional("organization"): _organization,
         Optional("client"): non_empty_string,
         Optional("client_name"): non_empty_string,
         Optional("connection"): non_empty_string,
-        Optional("country"): country,
+        Optional("country"): login_country,
         Optional("roles"): string_list(allow_empty=True),
         Optional("risk_confidence"): risk,
         Optional("mfa"): boolean,
@@ -134,16 +146,32 @@ def evaluate(normalized, login):
                 trace=trace, effects=effective(tenant, default, chosen), action=action_effects(tenant, default, chosen))
 
 
+def session_start(session_created_at, login_at):
+    """``(start, why)``: what the Action counts the absolute lifetime from, as its onExecutePostLogin does.
+
+    The session's creation; the login itself when the creation is unknown (missing, or refused by the
+    instant rule) or later than the login: counting from a later instant would lengthen the session, and
+    the tenant's longer default would apply if the Action set nothing. ``why`` is None, or the reason the
+    login was used. Both None when neither instant is known.
+    """
+    if session_created_at is None:
+        return login_at, ("the session has no readable created_at" if login_at is not None else None)
+    if login_at is not None and session_created_at > login_at:
+        return login_at, "the session's created_at is after it"
+    return session_created_at, None
+
+
 def expiry_instants(decision, session_created_at=None, login_at=None):
     """``(expires_at, idle_expires_at)`` in epoch ms, as the Action would set them; None where it would not.
 
-    Absolute expiry counts from the session's creation; idle expiry from the login (``login_at``,
-    else the session's creation, which is the login that created it).
+    Absolute expiry counts from ``session_start``; idle expiry from the login (``login_at``, else the
+    session's creation, which is the login that created it).
     """
     action = decision["action"]
     expires = idle = None
-    if session_created_at is not None and action.get("session_lifetime"):
-        expires = session_created_at + action["session_lifetime"] * MINUTE_MS
+    start = session_start(session_created_at, login_at)[0]
+    if start is not None and action.get("session_lifetime"):
+        expires = start + action["session_lifetime"] * MINUTE_MS
     now = login_at if login_at is not None else session_created_at
     if now is not None and action.get("idle_session_lifetime"):
         idle = now + action["idle_session_lifetime"] * MINUTE_MS

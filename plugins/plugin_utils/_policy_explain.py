@@ -21,15 +21,22 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_setting
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import (
     FROM_AUTH0, FROM_DEFAULT, FROM_RULE, FROM_TENANT)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_evaluate import (
-    evaluate, expiry_instants, instant, parse_login)
+    evaluate, expiry_instants, instant, parse_login, session_start)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     DEFAULT_PATH, EFFECT_LIFETIMES, RULES_PATH, TENANT_PATH, Invalid, non_empty_string, one_line, path_text, plain,
-    shown, type_name)
+    shown, too_deep, type_name)
 
 LOGINS_PATH = "session_policy_logins"
 EXPECTATIONS_PATH = "session_policy_expectations"
 CASE_KEYS = ("name", "login", "session_created_at", "login_at")
 EXPECT_KEYS = ("rule",) + EFFECT_LIFETIMES + ("cookie_mode",)
+
+# On this plan the Action never runs: the session_policy task refuses it (action_on_self_service: fail) or
+# leaves it out (skip), because api.session is an Enterprise feature (docs/policy.md, "Plans"). The
+# module's own name for it is _policy_rollout.SELF_SERVICE_PLAN, a module_utils import too heavy for here.
+SELF_SERVICE = "self_service"
+SELF_SERVICE_NOTE = ("plan self_service: no rule and no default is enforced, the Action does not run on this plan "
+                     "(api.session is an Enterprise feature); this login gets the tenant settings only")
 
 # What the login holds for each condition, in its own words.
 _LOGIN_FIELD = {"organizations": "organization", "clients": "client", "client_names": "client_name",
@@ -63,6 +70,9 @@ def _expect(value, prefix):
 
 def parse_cases(cases, path, with_expect=False):
     """``(cases, errors)`` for ``session_policy_logins`` or ``session_policy_expectations``."""
+    deep = too_deep(cases, [path])
+    if deep:
+        return [], [deep]
     cases = plain(cases)
     if cases is None:
         return [], []
@@ -156,12 +166,18 @@ def explain_case(normalized, case):
         lines.append("  %s[%d] %s %s" % (RULES_PATH, rule["index"], shown(rule["name"]), verdict))
         lines.extend("    " + _condition_line(item) for item in rule["conditions"])
     lines.append("  cookie_mode: %s" % _mode_text(effects["cookie_mode"]))
-    for field, at, start, what in (("session_lifetime", expires, created, "session created"),
-                                   ("idle_session_lifetime", idle, now if now is not None else created, "login")):
+    start, why = session_start(created, now)
+    since = ("from this login %s: %s" % (format_instant(start), why) if why
+             else "session created %s" % format_instant(start) if start is not None else "")
+    for field, at, what in (("session_lifetime", expires, since),
+                            ("idle_session_lifetime", idle, "login %s" % format_instant(now if now is not None else created)
+                             if idle is not None else "")):
         text = "  %s: %s" % (field, lifetime_text(effects[field]))
         if at is not None:
-            text += "; expires at %s (%s %s)" % (format_instant(at), what, format_instant(start))
+            text += "; expires at %s (%s)" % (format_instant(at), what)
         lines.append(text)
+    if normalized.get("plan") == SELF_SERVICE:
+        lines.append("  " + SELF_SERVICE_NOTE)
     return dict(name=case["name"], rule=decision["rule"], cookie_mode=effects["cookie_mode"]["value"],
                 session_lifetime=format_minutes(effects["session_lifetime"]["minutes"]),
                 idle_session_lifetime=format_minutes(effects["idle_session_lifetime"]["minutes"]),
@@ -176,8 +192,15 @@ def explain(normalized, cases):
     return [explain_case(normalized, case) for case in cases]
 
 
+def as_enforced(normalized):
+    """The policy as logins get it: on self_service only the tenant block, since the Action never runs."""
+    if normalized.get("plan") == SELF_SERVICE:
+        return dict(normalized, rules=[], default={})
+    return normalized
+
+
 def _mismatches(normalized, case):
-    decision = evaluate(normalized, case["login"])
+    decision = evaluate(as_enforced(normalized), case["login"])
     effects = decision["effects"]
     found = []
     expect = case["expect"]
@@ -188,6 +211,8 @@ def _mismatches(normalized, case):
             found.append("%s: expected %s, got %s" % (field, format_minutes(expect[field]), lifetime_text(effects[field])))
     if "cookie_mode" in expect and expect["cookie_mode"] != effects["cookie_mode"]["value"]:
         found.append("cookie_mode: expected %s, got %s" % (expect["cookie_mode"], _mode_text(effects["cookie_mode"])))
+    if found and normalized.get("plan") == SELF_SERVICE:
+        found.append(SELF_SERVICE_NOTE)
     return decision["rule"], found
 
 

@@ -26,7 +26,7 @@ from ansible_collections.sessionguard.auth0.plugins.plugin_utils._suggest import
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     CONDITIONS, DEFAULT_PATH, DEFAULT_RULE_NAME, EFFECT_LIFETIMES, EFFECTS, HAS_VOLUPTUOUS, PLAN_PATH, RULE_KEYS, RULES_PATH,
     TENANT_PATH, VOLUPTUOUS_IMPORT_ERROR, Invalid, MultipleInvalid, boolean, country, metadata, non_empty_string,
-    one_line, path_text, plain, risk, shown, string_list, type_name, voluptuous_message)
+    one_line, path_text, plain, risk, shown, string_list, too_deep, type_name, voluptuous_message)
 
 try:
     from voluptuous import Optional, Schema
@@ -204,9 +204,13 @@ def validate_policy(tenant, rules, default, plan="enterprise"):
     if not HAS_VOLUPTUOUS:
         return None, ["the voluptuous Python library is required to validate a session policy "
                       "(pip install voluptuous): %s" % VOLUPTUOUS_IMPORT_ERROR]
+    deep = [error for error in (too_deep(value, [where]) for value, where in (
+        (tenant, TENANT_PATH), (rules, RULES_PATH), (default, DEFAULT_PATH), (plan, PLAN_PATH))) if error]
+    if deep:
+        return None, one_line(deep)  # every other check (and its message) would recurse through it
     tenant, rules, default, plan = plain(tenant), plain(rules), plain(default), plain(plan)
     errors = []
-    if plan not in PLAN_LIMITS:
+    if not isinstance(plan, str) or plan not in PLAN_LIMITS:  # a list is unhashable: not a plan, not a crash
         errors.append("%s: must be one of %s; got %s" % (PLAN_PATH, ", ".join(sorted(PLAN_LIMITS)), shown(plan)))
         plan = None  # still check everything else, without plan limits
 

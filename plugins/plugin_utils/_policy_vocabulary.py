@@ -68,16 +68,47 @@ VG VI VN VU WF WS YE YT ZA ZM ZW XK
 _COUNTRY_HINTS = {"UK": "GB", "EL": "GR"}
 
 _IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The country rule of the Action's countryOf (session_policy_action.js), the same for a policy and a login:
+# two ASCII letters exactly, any case. No stripping: " fr", "FR\n" or "F\u0052" are not a country, so a
+# country condition on them is false in the Action and refused in the policy and in explain.
+_COUNTRY_RE = re.compile(r"[A-Za-z]{2}\Z")
+
+# How deep a policy or a login may nest. A condition compares top-level app_metadata keys with scalars,
+# so nothing real comes near it; deeper input is refused with its path instead of exhausting Python's
+# recursion (a RecursionError) in the checks, the error messages or the JSON of the report.
+MAX_DEPTH = 32
 
 
-def plain(value):
-    """Plain Python containers and scalars (Ansible 2.19 hands over tagged subclasses)."""
-    if isinstance(value, bool) or value is None:
+def too_deep(value, prefix, limit=MAX_DEPTH):
+    """``<path>: is nested more than N levels deep`` for the first container deeper than ``limit``, else None.
+
+    Iterative, so any depth is measured without recursion. The path shows four parts below ``prefix`` at most
+    (``session_policy_rules[0].match.app_metadata.tier``): a deep path would be a line as long as the input.
+    """
+    stack = [(value, list(prefix), 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if not isinstance(item, (dict, list, tuple)):
+            continue
+        if depth >= limit:
+            return "%s: is nested more than %d levels deep" % (path_text(path[:len(prefix) + 4]), limit)
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        stack.extend((child, path + [key], depth + 1) for key, child in pairs)
+    return None
+
+
+def plain(value, depth=0):
+    """Plain Python containers and scalars (Ansible 2.19 hands over tagged subclasses).
+
+    Below MAX_DEPTH levels a value is returned as it is: too_deep reports it, and plain never recurses
+    without bound.
+    """
+    if isinstance(value, bool) or value is None or depth > MAX_DEPTH:
         return value
     if isinstance(value, dict):
-        return dict((plain(key), plain(item)) for key, item in value.items())
+        return dict((plain(key, depth + 1), plain(item, depth + 1)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
+        return [plain(item, depth + 1) for item in value]
     for kind in (str, int, float):
         if isinstance(value, kind):
             return kind(value)
@@ -132,9 +163,17 @@ def voluptuous_message(prefix, error, allowed_keys):
     return "%s: %s" % (path_text(parts), msg)
 
 
+def _not_a_name(value):
+    """Why ``value`` is no name, or None: a blank string is one too (whitespace compares as itself in the Action)."""
+    if not isinstance(value, str):
+        return "must be a non-empty string; got %s" % type_name(value)
+    return None if value.strip() else "must be a non-empty string; got %s" % ("a blank string" if value else "an empty string")
+
+
 def non_empty_string(value):
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("must be a non-empty string; got %s" % type_name(value))
+    problem = _not_a_name(value)
+    if problem:
+        raise Invalid(problem)
     return value
 
 
@@ -150,8 +189,10 @@ def string_list(item_check=None, allow_empty=False):
         out = set()
         for index, item in enumerate(items):
             at = [] if isinstance(value, str) else [index]
-            if not isinstance(item, str) or not item:
-                errors.append(Invalid("must be a non-empty string; got %s" % type_name(item), path=at))
+            # A blank item as well: a login's blank value is refused (non_empty_string), so a policy must
+            # not match one either, or the Action and explain would disagree on it.
+            if _not_a_name(item):
+                errors.append(Invalid(_not_a_name(item), path=at))
                 continue
             try:
                 out.add(item_check(item) if item_check else item)
@@ -164,12 +205,25 @@ def string_list(item_check=None, allow_empty=False):
 
 
 def country(item):
-    code = item.strip().upper() if isinstance(item, str) else item
+    """An ISO 3166-1 alpha-2 code by the Action's rule (``_COUNTRY_RE``), upper-cased."""
+    code = item.upper() if isinstance(item, str) and _COUNTRY_RE.match(item) else None
     if code in COUNTRY_CODES:
         return code
     hint = _COUNTRY_HINTS.get(code)
     raise Invalid("must be an ISO 3166-1 alpha-2 country code such as DE, US or GB; got %s%s"
                   % (shown(item), " (did you mean %s?)" % hint if hint else ""))
+
+
+def login_country(item):
+    """A login's country as the Action reads geoip's countryCode: any two ASCII letters, upper-cased.
+
+    Not only the assigned codes a policy may name: the Action compares whatever two letters GeoIP sends
+    (EU, AP), so for not_countries such a login is abroad, and explain must say so too.
+    """
+    if isinstance(item, str) and _COUNTRY_RE.match(item):
+        return item.upper()
+    raise Invalid("must be a country code of two ASCII letters, as GeoIP gives it (no spaces or other characters); "
+                  "got %s" % shown(item))
 
 
 def risk(item):

@@ -96,6 +96,8 @@ def console_lines(records):
             continue
         # The errors of an invalid policy are on the console already, one per line.
         details = ["see the errors above"] if record["status"] == "invalid" else ([record["error"]] if record.get("error") else [])
+        if record["status"] == "skipped" and record.get("left_in"):
+            details.append(record["left_in"])
         details += [difference_text(d) for d in record.get("differences") or []]
         mark = "~" if record["status"] in ("changed", "drifted") else "!"
         lines.append("%s %s %s: %s" % (mark, record["tenant"], record["status"], "; ".join(details)))
@@ -165,6 +167,10 @@ def rollout_report(play, records, previous):
     numbers = summary(records, not_reached)
     label, batches = _batch_label(play, len(records), numbers["invalid"])
     progress, heading = _heading(play, numbers, label)
+    if numbers["skipped"]:
+        # Not "the policy": on these tenants no per-login rule runs at all.
+        heading += (" On %s only the tenant settings are enforced: the Action was skipped "
+                    "(action_on_self_service: skip), so no per-login rule runs there." % plural(numbers["skipped"], "tenant"))
     batch = set(play.batch)
     return {
         "generated_by": "sessionguard.auth0.session_policy", "generated_at": play.now,
@@ -344,7 +350,7 @@ def rollout_markdown(report):
     lines += ["| tenant | status | differences | error |", "|---|---|---|---|"]
     for record in tenants:
         error = markdown_cell(record.get("error") or "")
-        if record.get("status") in ("failed", "invalid") and record.get("left_in"):
+        if record.get("status") in ("failed", "invalid", "skipped") and record.get("left_in"):
             error += "<br>Left in: " + markdown_cell(record["left_in"])
         lines.append(_row(markdown_cell(record.get("tenant")), markdown_cell(record.get("status")),
                           differences_cell(record.get("differences")), error))

@@ -6,17 +6,41 @@
  *
  * POLICY is data (lifetimes in minutes); the logic below it is the same for every policy.
  * The first rule whose conditions all hold applies; a login no rule matches gets the default.
- * A condition on a field the event lacks is false (not_countries too, when there is no geoip).
+ * A condition on a field the event lacks, or holds in a form it cannot read, is false (not_countries
+ * too, when there is no country). The Action never blocks a login.
  */
 'use strict';
 
 const POLICY = {"default":{},"rules":[]};
 
 const MINUTE_MS = 60 * 1000;
+// The rules explain and expectations use too (plugin_utils/_policy_vocabulary.py, _policy_evaluate.py).
+// A country is two ASCII letters exactly: " fr" or "FR\n" is no country, not France.
+const COUNTRY = /^[A-Za-z]{2}$/;
+// An instant is a date, a time, optional milliseconds and an explicit zone, in ASCII digits, to the end
+// of the text (without the m flag, $ is the end of the input). Date.parse is not used: what it accepts
+// varies by engine, and explain could not promise the same reading. A fraction of 1 to 9 digits is cut
+// to milliseconds: the form of created_at is not documented, and Auth0's API writes nanoseconds elsewhere.
+const INSTANT = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(Z|([+-])([0-9]{2}):([0-9]{2}))$/;
 
 function countryOf(event) {
   const code = event.request?.geoip?.countryCode;
-  return typeof code === 'string' && code !== '' ? code.toUpperCase() : null;
+  return typeof code === 'string' && COUNTRY.test(code) ? code.toUpperCase() : null;
+}
+
+// Epoch milliseconds, or null for anything the rule does not read: a year outside 1970..9999, a day
+// its month lacks, hour > 23, minute or second > 59, an offset of more than 23 hours or 59 minutes.
+function instantOf(text) {
+  const parts = typeof text === 'string' ? INSTANT.exec(text) : null;
+  if (!parts) return null;
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number);
+  const [offsetHours, offsetMinutes] = [parts[10], parts[11]].map((part) => Number(part || 0));
+  if (year < 1970 || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number((parts[7] || '').padEnd(3, '0').slice(0, 3)));
+  const date = new Date(utc);
+  // Date.UTC rolls 2024-02-30 over into March: a day the month lacks is refused.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return utc - (parts[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * MINUTE_MS;
 }
 
 const CONDITIONS = {
@@ -39,7 +63,8 @@ const CONDITIONS = {
   },
   app_metadata: (pairs, event) => {
     const metadata = event.user?.app_metadata;
-    return typeof metadata === 'object' && metadata !== null &&
+    // A list is no mapping: its indexes would otherwise match keys such as "0".
+    return typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) &&
       pairs.every(([key, value]) => Object.prototype.hasOwnProperty.call(metadata, key) && metadata[key] === value);
   },
 };
@@ -66,11 +91,13 @@ exports.onExecutePostLogin = async (event, api) => {
   const rule = POLICY.rules.find((candidate) => matches(candidate.match, event));
   const effects = rule ? rule.set : POLICY.default;
   if (effects.session_lifetime_minutes) {
-    // Counted from the session's creation: counting from now would extend it at every login.
-    const createdAt = Date.parse(event.session.created_at);
-    if (Number.isFinite(createdAt)) {
-      call(api.session, 'setExpiresAt', createdAt + effects.session_lifetime_minutes * MINUTE_MS);
-    }
+    // Counted from the session's creation: counting from now would extend it at every login. A creation
+    // the rule cannot read, or one later than now, counts from now: setting nothing would leave the
+    // session at the tenant's longer lifetime (fail closed).
+    const now = Date.now();
+    const createdAt = instantOf(event.session.created_at);
+    const start = createdAt === null ? now : Math.min(createdAt, now);
+    call(api.session, 'setExpiresAt', start + effects.session_lifetime_minutes * MINUTE_MS);
   }
   if (effects.idle_session_lifetime_minutes) {
     call(api.session, 'setIdleExpiresAt', Date.now() + effects.idle_session_lifetime_minutes * MINUTE_MS);

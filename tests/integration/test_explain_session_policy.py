@@ -68,11 +68,11 @@ def test_explain_playbook_on_the_example_inventory(playbook, tmp_path):
 
 
 def test_explain_refuses_bad_logins_with_paths(playbook, tmp_path):
-    bad = {"session_policy_logins": [{"name": "x", "login": {"country": "UK", "tenant": "y", "mfa": "yes"}}]}
+    # " fr" was stripped to FR (the France rule) while the Action read no country (issue 23).
+    bad = {"session_policy_logins": [{"name": "x", "login": {"country": " fr", "tenant": "y", "mfa": "yes"}}]}
     run = playbook(EXPLAIN, inventory=EXAMPLE_INVENTORY, extra_vars=bad, args=["-l", "acme-dev"])
     assert run.rc != 0
-    for line in ("session_policy_logins[0].login.country: must be an ISO 3166-1 alpha-2 country code such as DE, "
-                 "US or GB; got \\\"UK\\\" (did you mean GB?)",
+    for line in ("session_policy_logins[0].login.country: must be a country code of two ASCII letters, as GeoIP gives it",
                  "session_policy_logins[0].login.tenant: is not a known key (expected one of: organization, ",
                  "session_policy_logins[0].login.mfa: must be true or false; got a string"):
         assert line in run.output, run
@@ -132,3 +132,18 @@ def test_render_action_alone_fails_on_an_invalid_policy_listing_every_error(play
         "session_policy_rules[0].match.clients: must not be empty (an empty list would never match)"]
     assert result["msg"] == "The session policy of acme-prod is invalid (2 errors): " + "; ".join(result["errors"])
     assert result["code"] == "" and run.task("Render")["status"] == "failed"
+
+
+def test_explain_playbook_refuses_a_list_plan_and_counts_from_this_login(playbook, tmp_path):
+    """Issue 23: session_policy_plan: [enterprise] crashed ("unhashable type: 'list'"); a login without
+    session_created_at is counted from the login, as the Action now counts from now."""
+    logins = {"session_policy_logins": [{"name": "no start", "login": {}, "login_at": "2024-03-05T09:00:00Z"}]}
+    run = playbook(EXPLAIN, inventory=EXAMPLE_INVENTORY, extra_vars=dict(logins, session_policy_plan=["enterprise"]),
+                   args=["-l", "acme-dev"])
+    assert run.rc != 0
+    assert 'plan: must be one of enterprise, self_service; got [\\"enterprise\\"]' in run.output, run
+    assert "unhashable" not in run.output
+    run = playbook(EXPLAIN, inventory=EXAMPLE_INVENTORY, extra_vars=logins, args=["-l", "acme-dev"])
+    assert run.rc == 0, run
+    shown = " ".join(run.task("Show the rule each login gets", host="acme-dev")["result"]["msg"])
+    assert "(from this login 2024-03-05T09:00:00Z: the session has no readable created_at)" in shown, shown

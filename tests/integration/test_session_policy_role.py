@@ -415,11 +415,18 @@ def test_self_service_enforces_settings_and_refuses_or_skips_the_action(playbook
     skip = inventory(tmp_path, emu, session_policy_plan="self_service", session_policy_action_on_self_service="skip")
     run = playbook(PLAYBOOK, inventory=skip)
     assert run.rc == 0, run
-    # Settings only, as asked: now every setting, the lengthening too.
-    assert statuses(tmp_path) == {"tenant1": "changed"}
+    # Settings only, as asked: now every setting, the lengthening too. Reported skipped, not changed or
+    # compliant: no per-login rule is enforced (issue 23).
+    assert statuses(tmp_path) == {"tenant1": "skipped"}
+    assert "the Action was skipped" in report(tmp_path)["tenants"][0]["left_in"]
     assert tenant.settings_minutes()["session_lifetime"] == 43200
     assert "skipped (action_on_self_service: skip)" in " ".join(run.output.split())
     assert [w["body"] for w in tenant.writes()] == [{"session_lifetime_in_minutes": 43200}] and tenant.actions() == []
+    # A rerun with nothing left to write was "compliant", "policy already applied": still skipped.
+    tenant.clear_requests()
+    assert playbook(PLAYBOOK, inventory=skip).rc == 0 and tenant.writes() == []
+    assert statuses(tmp_path) == {"tenant1": "skipped"}
+    assert report(tmp_path)["tenants"][0]["left_in"].startswith("tenant settings already applied; the Action was skipped")
     # Check mode refuses the same way and writes nothing.
     tenant.clear_requests()
     tenant.set_settings(session_lifetime_minutes=60)

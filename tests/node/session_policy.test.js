@@ -157,6 +157,8 @@ test('each condition', async (t) => {
     assert.equal(await ruleHours(md({ tier: 'gold', level: '3', vip: true })), 24);
     assert.equal(await ruleHours(md({ tier: 'gold', level: 3 })), 24);
     assert.equal(await ruleHours(md(Object.create({ tier: 'gold', level: 3, vip: true }))), 24);
+    // A list is no mapping, whatever keys it carries (issue 23).
+    assert.equal(await ruleHours(md(Object.assign(['gold'], { tier: 'gold', level: 3, vip: true }))), 24);
   });
   await t.test('all conditions of a rule must hold', async () => {
     const org = { organization: { id: 'org_both', name: 'both' } };
@@ -178,6 +180,12 @@ test('missing event fields never throw and make their conditions false', async (
     assert.equal(await ruleHours(login({ request: { ip: '192.0.2.1' } })), 24);
     assert.equal(await ruleHours(login({ request: undefined })), 24);
     assert.equal(await ruleHours(login({ request: { geoip: { countryCode: '' } } })), 24);
+  });
+  await t.test('a country is two ASCII letters exactly, as explain reads it (issue 23)', async () => {
+    // Explain once stripped these and said rule 4; the Action upper-cased them and matched nothing.
+    for (const code of [' fr', 'FR\n', 'FR\u00a0', '\u00a0DE', 'ｆｒ', 'F R', 'FRA', 'D', ['DE'], 49]) {
+      assert.equal(await ruleHours(login({ request: { geoip: { countryCode: code } } })), 24, JSON.stringify(code));
+    }
   });
   await t.test('no riskAssessment', async () => {
     assert.equal(await ruleHours(login({ authentication: { methods: [] } })), 24);
@@ -206,11 +214,34 @@ test('absolute expiry counts from the session creation', async (t) => {
     const r = await run(issue, login({ session: { id: 's', created_at: createdAt, authenticated_at: new Date().toISOString() } }));
     assert.equal(r.setExpiresAt, Date.parse(createdAt) + 7 * 24 * HOUR);
   });
-  await t.test('missing or unparseable created_at: no setExpiresAt, never now + lifetime', async () => {
-    for (const session of [{ id: 's' }, { id: 's', created_at: 'yesterday-ish' }, { id: 's', created_at: null }]) {
-      const r = await run(issue, login({ session }));
-      assert.equal(r.setExpiresAt, undefined);
+  await t.test('missing or unreadable created_at: now + lifetime, never the tenant default (issue 23)', async () => {
+    // Each of these once left setExpiresAt uncalled (Date.parse read none of them, or read them otherwise
+    // than explain): the session kept the tenant's 30d instead of the default's 7d.
+    const unreadable = [undefined, null, 5, ['2024-03-01T10:00:00Z'], 'yesterday-ish', '2024-03-01T10:00:00Z\n',
+      ' 2024-03-01T10:00:00Z', '２０２４-03-01T10:00:00Z', '2024-03-01T10:00:00+00:60', '2024-03-01T10:00:00+24:00',
+      '2024-02-30T10:00:00Z', '2024-03-01T24:00:00Z', '2024-03-01T10:00:60Z', '0001-01-01T00:00:00+23:00',
+      '1969-12-31T23:59:59Z', '2024-03-01', '2024-03-01T10:00:00', '2024-03-01T10:00:00.1234567890Z',
+      '2024-03-01T10:00:00.Z'];
+    for (const createdAt of unreadable) {
+      const r = await run(issue, login({ session: { id: 's', created_at: createdAt } }));
+      assert.ok(r.setExpiresAt >= r.before + 7 * 24 * HOUR && r.setExpiresAt <= r.after + 7 * 24 * HOUR,
+        `created_at ${JSON.stringify(createdAt)}: setExpiresAt ${r.setExpiresAt}`);
       assert.ok(r.setIdleExpiresAt >= r.before + 24 * HOUR);
+    }
+    const r = await run(issue, login({ session: { id: 's' } }));
+    assert.ok(r.setExpiresAt >= r.before + 7 * 24 * HOUR);
+  });
+  await t.test('a created_at later than now counts from now', async () => {
+    const r = await run(issue, login({ session: { id: 's', created_at: '9999-12-31T23:59:59Z' } }));
+    assert.ok(r.setExpiresAt >= r.before + 7 * 24 * HOUR && r.setExpiresAt <= r.after + 7 * 24 * HOUR);
+  });
+  await t.test('the instants the rule reads', async () => {
+    for (const [createdAt, millis] of [['2024-03-01T12:00:00+02:00', CREATED], ['2024-03-01T04:30:00-05:30', CREATED],
+      ['2024-03-01T10:00:00.123Z', CREATED + 123], ['2024-02-29T10:00:00Z', CREATED - 24 * HOUR],
+      ['1970-01-01T00:00:00Z', 0], ['2024-03-01T10:00:00.1Z', CREATED + 100],
+      ['2024-03-01T10:00:00.131474951Z', CREATED + 131]]) {
+      const r = await run(issue, login({ session: { id: 's', created_at: createdAt } }));
+      assert.equal(r.setExpiresAt, millis + 7 * 24 * HOUR, createdAt);
     }
   });
   await t.test('idle expiry counts from now', async () => {

@@ -54,7 +54,8 @@ def _files_dir():
 
 
 def _expand(value):
-    """``{files}`` in a string: a directory holding FILES; ``{int:N}``: an N-digit integer."""
+    """``{files}`` in a string: a directory holding FILES; ``{int:N}``: an N-digit integer; ``{deep:N}``: a
+    mapping nested N levels deep (``{"a": {"a": ... "gold"}}``)."""
     if isinstance(value, dict):
         return dict((key, _expand(item)) for key, item in value.items())
     if isinstance(value, list):
@@ -62,6 +63,11 @@ def _expand(value):
     if isinstance(value, str):
         if value.startswith("{int:") and value.endswith("}"):
             return int("1" * int(value[5:-1]))
+        if value.startswith("{deep:") and value.endswith("}"):
+            nested = "gold"
+            for unused in range(int(value[6:-1])):
+                nested = {"a": nested}
+            return nested
         return value.replace("{files}", _files_dir()) if "{files}" in value else value
     return value
 

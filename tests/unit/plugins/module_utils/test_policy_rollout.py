@@ -223,6 +223,23 @@ def test_self_service_can_skip_the_action(parts):
     assert [name for name, unused in calls] == ["settings"]
     assert outcome["errors"] == [] and outcome["skipped"] == ["action", "binding"]
     assert "only the tenant settings are enforced" in outcome["warnings"][0]
+    # Not "compliant" / "policy already applied": no per-login rule is enforced (issue 23).
+    assert outcome["status"] == "skipped"
+    assert outcome["left_in"] == ("tenant settings already applied; the Action was skipped (action_on_self_service: "
+                                  "skip), so no per-login rule is enforced")
     # Without code there is no Action part to refuse or skip.
     plain = P.ensure_policy(None, {}, "policy", None, "node22", None, "last", 60, False, plan="self_service")
     assert plain["errors"] == [] and plain["skipped"] == [] and plain["status"] == "compliant"
+
+
+def test_a_skipped_action_is_never_reported_changed_and_drift_still_gates(parts):
+    """Issue 23: with settings written the status is still skipped; in check mode settings drift stays drifted."""
+    script, calls = parts
+    script["settings"] = settings_outcome(["session_lifetime"])
+    written = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service",
+                              action_on_self_service="skip")
+    assert written["status"] == "skipped" and written["changed"] is True
+    assert written["left_in"].startswith("tenant settings applied; the Action was skipped")
+    checked = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, True, plan="self_service",
+                              action_on_self_service="skip")
+    assert checked["status"] == "drifted" and checked["skipped"] == ["action", "binding"]

@@ -87,8 +87,7 @@ def test_app_metadata_compares_like_triple_equals():
 
 
 @pytest.mark.parametrize("login, expected", [
-    ({"country": "UK"}, "login.country: must be an ISO 3166-1 alpha-2 country code such as DE, US or GB; got \"UK\" "
-                        "(did you mean GB?)"),
+    ({"country": " fr"}, "login.country: must be a country code of two ASCII letters, as GeoIP gives it"),
     ({"tenant": "x"}, "login.tenant: is not a known key (expected one of: organization, client, client_name, "),
     ({"mfa": "yes"}, "login.mfa: must be true or false; got a string"),
     ({"risk_confidence": "huge"}, "login.risk_confidence: must be one of low, medium, high, neutral; got \"huge\""),
@@ -111,6 +110,8 @@ def test_login_is_normalized():
     ("2024-03-01T10:00:00.123Z", 1709287200123),
     ("2024-03-01T12:00:00+02:00", 1709287200000),
     ("2024-03-01T04:30:00-05:30", 1709287200000),
+    ("2024-03-01T10:00:00.1Z", 1709287200100),
+    ("2024-03-01T10:00:00.131474951Z", 1709287200131),  # nanoseconds, cut to milliseconds
 ])
 def test_instants(text, millis):
     assert ev.instant(text) == millis
@@ -232,7 +233,7 @@ def test_bad_expectations_name_their_path():
         "session_policy_expectations[0].expect.cookie_mode: must be one of persistent, non-persistent; got \"temp\"",
         "session_policy_expectations[0].expect.rules: is not a known key (expected one of: rule, session_lifetime, "
         "idle_session_lifetime, cookie_mode)",
-        "session_policy_expectations[1].name: must be a non-empty string; got a string",
+        "session_policy_expectations[1].name: must be a non-empty string; got an empty string",
         "session_policy_expectations[1].expect: is required",
         "session_policy_expectations[2]: must be a mapping with name, login, session_created_at, login_at, expect; "
         "got a string",
@@ -259,3 +260,116 @@ def test_filters():
         "t1: session_policy_expectations[0] \"k\": rule: expected \"shared kiosks\", got \"default\""]
     with pytest.raises(AnsibleFilterError, match="expects the output of validate_session_policy"):
         filters["explain_session_policy"]({"rules": []}, [])
+
+
+# -- issue 23: explain reads an instant and a country exactly as the Action does, and never crashes ----------
+
+@pytest.mark.parametrize("text", [
+    "2024-03-01T10:00:00Z\n",                  # $ took a trailing newline; the Action's Date.parse did not
+    "\uff12\uff10\uff12\uff14-03-01T10:00:00Z",  # full-width digits: \d is any Unicode digit in Python
+    "\u0662\u0660\u0662\u0664-03-01T10:00:00Z",  # Arabic-Indic digits
+    "2024-03-01T10:00:00+00:60", "2024-03-01T10:00:00+24:00", "2024-03-01T24:00:00Z", "2024-03-01T10:00:60Z",
+    "0001-01-01T00:00:00+23:00",               # "date value out of range" before
+    "0999-01-08T00:00:00Z", "1969-12-31T23:59:59Z", " 2024-03-01T10:00:00Z", "2024-03-01T10:00:00.1234567890Z",
+    "2024-03-01T10:00:00.Z",
+])
+def test_instants_the_action_cannot_read_are_refused(text):
+    with pytest.raises(ev.Invalid, match="must be a date and time with its zone"):
+        ev.instant(text)
+
+
+def test_the_last_year_is_read_and_printed_without_overflow():
+    # Year 9999 plus a lifetime crashed with "date value out of range" before.
+    last = ev.instant("9999-12-31T23:59:59Z")
+    assert format_instant(last) == "9999-12-31T23:59:59Z"
+    assert format_instant(last + 365 * 24 * 3600 * 1000) == "10000-12-30T23:59:59Z"
+    assert format_instant(ev.instant("1970-01-01T00:00:00+23:59")) == "1969-12-31T00:01:00Z"
+    cases, errors = ex.parse_cases([{"name": "far", "login": {}, "session_created_at": "9999-12-31T23:59:59Z"}],
+                                   ex.LOGINS_PATH)
+    assert errors == [] and ex.explain(POLICY, cases)[0]["expires_at"] == "10000-01-07T23:59:59Z"
+
+
+def _explained(**case):
+    cases, errors = ex.parse_cases([dict(case, name="c", login=case.get("login", {}))], ex.LOGINS_PATH)
+    assert errors == []
+    return ex.explain(POLICY, cases)[0]
+
+
+def test_without_a_readable_created_at_the_lifetime_counts_from_this_login():
+    # The Action now calls setExpiresAt(now + lifetime) then (it set nothing before: the tenant's 30d applied).
+    answer = _explained(login_at="2024-03-05T09:00:00Z")
+    assert answer["expires_at"] == "2024-03-12T09:00:00Z"
+    assert ("  session_lifetime: 7d from session_policy_default, within session_policy_tenant.session_lifetime (30d); "
+            "expires at 2024-03-12T09:00:00Z (from this login 2024-03-05T09:00:00Z: the session has no readable "
+            "created_at)") in answer["lines"]
+    later = _explained(session_created_at="2024-03-06T00:00:00Z", login_at="2024-03-05T09:00:00Z")
+    assert later["expires_at"] == "2024-03-12T09:00:00Z"
+    assert "from this login 2024-03-05T09:00:00Z: the session's created_at is after it" in " ".join(later["lines"])
+
+
+def test_explain_refuses_a_created_at_the_action_cannot_read_naming_its_path():
+    cases, errors = ex.parse_cases([{"name": "c", "login": {}, "session_created_at": "2024-03-01T10:00:00Z\n"}],
+                                   ex.LOGINS_PATH)
+    assert len(errors) == 1 and errors[0].startswith(
+        "session_policy_logins[0].session_created_at: must be a date and time with its zone"), errors
+    assert "\n" not in errors[0]
+
+
+@pytest.mark.parametrize("code", [" fr", "FR\n", "FR\u00a0", "\u00a0DE", "\uff26\uff32", "F R", "FRA", "f\u0131", ["FR"], 33])
+def test_a_login_country_is_two_ascii_letters_as_the_action_reads_it(code):
+    # Explain stripped " fr" to FR (kiosk, 1h) while the Action matched nothing (default, 7d).
+    parsed, errors = ev.parse_login({"country": code}, ["login"])
+    assert parsed is None and errors[0].startswith("login.country: must be a country code of two ASCII letters")
+
+
+def test_any_two_letters_are_a_login_country():
+    abroad = validate_policy(TENANT, [{"name": "abroad", "match": {"not_countries": ["DE"]}, "session_lifetime": "1d"}],
+                             DEFAULT)[0]
+    for code, rule in (("fr", "abroad"), ("EU", "abroad"), ("de", "default")):
+        parsed, errors = ev.parse_login({"country": code}, ["login"])
+        assert errors == [] and ev.evaluate(abroad, parsed)["rule"] == rule
+
+
+def _nested(depth):
+    value = "gold"
+    for unused in range(depth):
+        value = {"a": value}
+    return value
+
+
+def test_a_login_nested_5000_deep_is_an_error_naming_its_path():
+    # RecursionError before.
+    cases, errors = ex.parse_cases([{"name": "deep", "login": {"app_metadata": {"tier": _nested(5000)}}}],
+                                   ex.LOGINS_PATH)
+    assert errors == ['session_policy_logins[0].login.app_metadata.tier: is nested more than 32 levels deep']
+    cases, errors = ex.parse_cases([{"name": "ok", "login": {"app_metadata": {"tier": _nested(20)}}}], ex.LOGINS_PATH)
+    assert errors == []
+
+
+def test_the_filters_refuse_bad_input_instead_of_crashing():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.sessionguard.auth0.plugins.filter.session_policy import FilterModule
+    filters = FilterModule().filters()
+    # The explain playbook with session_policy_plan: [enterprise]: "unhashable type: 'list'" before.
+    with pytest.raises(AnsibleFilterError, match=r'plan: must be one of enterprise, self_service; got \["enterprise"\]'):
+        filters["validate_session_policy"]({"tenant": TENANT, "rules": RULES, "default": DEFAULT, "plan": ["enterprise"]})
+    with pytest.raises(AnsibleFilterError, match="session_policy_logins\\[0\\].login.app_metadata.tier: is nested"):
+        filters["explain_session_policy"](POLICY, [{"name": "deep", "login": {"app_metadata": {"tier": _nested(5000)}}}])
+    with pytest.raises(AnsibleFilterError, match="session_policy_logins\\[0\\].session_created_at: must be a date"):
+        filters["explain_session_policy"](POLICY, [{"name": "old", "login": {}, "session_created_at": "0001-01-01T00:00:00+23:00"}])
+
+
+def test_on_self_service_expectations_see_no_rule_and_explain_says_so():
+    # action_on_self_service: skip reported compliant while no rule was enforced; expectations passed.
+    policy = validate_policy(TENANT, RULES, DEFAULT, plan="self_service")[0]
+    cases, errors = ex.parse_cases([{"name": "risky", "login": {"risk_confidence": "low"},
+                                     "expect": {"rule": "high-risk logins", "session_lifetime": "8h"}},
+                                    {"name": "tenant only", "login": {}, "expect": {"session_lifetime": "30d"}}],
+                                   ex.EXPECTATIONS_PATH, with_expect=True)
+    passed, failures = ex.check_expectations(policy, cases, "t1")
+    assert passed == [{"name": "tenant only", "rule": "default"}]
+    assert failures == ['t1: session_policy_expectations[0] "risky": rule: expected "high-risk logins", got "default"; '
+                        'session_lifetime: expected 8h, got 30d, session_policy_tenant.session_lifetime (the Action does '
+                        'not set it); ' + ex.SELF_SERVICE_NOTE]
+    lines = ex.explain(policy, ex.parse_cases([{"name": "c", "login": {}}], ex.LOGINS_PATH)[0])[0]["lines"]
+    assert lines[-1] == "  " + ex.SELF_SERVICE_NOTE

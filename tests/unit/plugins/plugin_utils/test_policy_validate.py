@@ -13,6 +13,7 @@ import pytest
 
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_render as render
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_validate as sp
+from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import parse_desired
 
 TENANT = {
@@ -608,3 +609,36 @@ def test_filters():
         filters["validate_session_policy"]({"rule": []})
     with pytest.raises(AnsibleFilterError, match="expects the output of validate_session_policy"):
         filters["render_session_action"]({"tenant": TENANT})
+
+
+# -- issue 23 --------------------------------------------------------------------------------------------------
+
+def test_a_policy_nested_5000_deep_is_an_error_naming_its_path():
+    value = "gold"
+    for unused in range(5000):
+        value = [value]
+    rules = [{"name": "deep", "match": {"app_metadata": {"tier": value}}, "session_lifetime": "1h"}]
+    normalized, errors = validate_policy({"session_lifetime": "30d"}, rules, {})
+    assert normalized is None
+    assert errors == ["session_policy_rules[0].match.app_metadata.tier: is nested more than 32 levels deep"]
+    normalized, errors = validate_policy({"session_lifetime": value}, [], {"session_lifetime": "1d"})
+    assert errors[0].startswith("session_policy_tenant.session_lifetime[0][0][0]: is nested more than 32 levels deep")
+
+
+def test_a_plan_that_is_a_list_is_an_error_not_a_crash():
+    normalized, errors = validate_policy({"session_lifetime": "30d"}, [], {"session_lifetime": "1d"}, plan=["enterprise"])
+    assert errors == ['plan: must be one of enterprise, self_service; got ["enterprise"]']
+
+
+@pytest.mark.parametrize("countries", [[" fr"], ["FR\n"], ["FR\u00a0"], ["\uff26\uff32"]])
+def test_a_policy_country_is_two_ascii_letters_exactly(countries):
+    # The Action reads geoip's code without stripping: a policy may not rely on a stripped one either.
+    errors = validate_policy({"session_lifetime": "30d"}, [rule(match={"countries": countries})], {})[1]
+    assert errors[0].startswith("session_policy_rules[0].match.countries[0]: must be an ISO 3166-1 alpha-2 country code")
+
+
+@pytest.mark.parametrize("value", [" ", "\u00a0", "\n"])
+def test_a_blank_name_never_matches(value):
+    # A login's blank organization is refused by explain, so a policy may not ask for one.
+    errors = validate_policy({"session_lifetime": "30d"}, [rule(match={"organizations": ["org_1", value]})], {})[1]
+    assert errors == ["session_policy_rules[0].match.organizations[1]: must be a non-empty string; got a blank string"]

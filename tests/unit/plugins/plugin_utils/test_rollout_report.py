@@ -128,3 +128,13 @@ def test_a_saved_plan_renders_each_tenant_and_what_it_would_change():
     assert md.startswith("# Session policy plan\n\nMade by a check run on %s." % NOW)
     assert "- **dev\\|x** (): not planned: the check failed before it read the tenant\n" in md
     assert '- **prod** (prod.auth0.com): update settings\n  - settings session_lifetime: "3d" -&gt; "7d"\n' in md  # rendered: ->
+
+
+def test_a_skipped_action_is_said_in_the_heading_the_lines_and_the_markdown():
+    skipped = dict(record("b", "skipped"), left_in="tenant settings applied; the Action was skipped")
+    report = R.rollout_report(play(["a", "b"], batches=["100%"]), [record("a", "changed"), skipped], {})
+    assert report["heading"] == ("Applied to every tenant. On 1 tenant only the tenant settings are enforced: the Action "
+                                 "was skipped (action_on_self_service: skip), so no per-login rule runs there.")
+    assert report["lines"][-1] == "! b skipped: tenant settings applied; the Action was skipped"
+    assert report["summary"]["skipped"] == 1
+    assert "| b | skipped |  | <br>Left in: tenant settings applied; the Action was skipped |" in R.markdown(report)

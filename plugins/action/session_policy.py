@@ -27,10 +27,10 @@ from ansible.utils.display import Display
 
 # Imported here, not in run(): the strategy loads this plugin in the controller's main process,
 # so requests and the module_utils are imported once there and every forked worker inherits them.
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import HAS_REQUESTS, all_secret_forms
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import HAS_REQUESTS, all_secret_forms
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import (
     check_connection_params, client_from_params, full_argument_spec, merged_rules, validate_certs_warning)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._session_policy_task import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._task_session_policy import (
     ARGUMENT_SPEC, check_options, policy_given, run_task)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_prepare import prepare_policy
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A complete Post-Login event for a login written in the policy's words, in the standard library only.
 
-The session_policy task sends such events to Auth0's runtime before a deploy (``_runtime_test``); the
+The session_policy task sends such events to Auth0's runtime before a deploy (``_ensure_runtime_test``); the
 project's emulator loads this file to sign test users in with the same events (tests/emulator/).
 
 Collection-internal: not a public API; names and signatures may change in any release.

@@ -228,9 +228,9 @@ build_errors:
 
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import (
     DEFAULT_RUNTIME, DEFAULT_TRIGGER_VERSION, UPDATE_SECRETS, ensure_action)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import Auth0Module
 
 
 def read_source(module):

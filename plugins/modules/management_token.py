@@ -58,8 +58,8 @@ access_token:
 """
 
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import Auth0Module
 
 
 def main():

@@ -108,10 +108,10 @@ requests:
   sample: 5
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ActionFailure
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
-from ansible_collections.sessionguard.auth0.plugins.module_utils._login_logs import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import ActionFailure
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_login_logs import (
     SCOPES, check_options, read_deployed_policy, read_logins)
 
 

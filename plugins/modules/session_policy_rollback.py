@@ -121,9 +121,9 @@ operations:
   sample: ["restore action", "restore settings"]
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import Auth0Module
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
-from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_restore import check_replaced, restore_policy
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_restore import check_replaced, restore_policy
 
 
 def main():

@@ -144,8 +144,8 @@ requests:
   sample: 5
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
-from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_verify import check_options, verify_tenant
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_verify import check_options, verify_tenant
 
 
 def main():

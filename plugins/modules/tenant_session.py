@@ -139,9 +139,9 @@ changed_fields:
   sample: ["session_lifetime", "cookie_mode"]
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import Auth0Module
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import LIFETIME_FIELDS, PLAN_LIMITS
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import (
     COOKIE_MODES, ensure_settings, parse_desired)
 
 

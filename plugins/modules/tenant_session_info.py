@@ -109,11 +109,11 @@ policy_action:
   version_added: 0.2.0
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ActionFailure
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
-from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_adopt import read_policy_action
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import ActionFailure
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_adopt import read_policy_action
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import (
     as_policy, as_result, read_settings)
 
 

@@ -150,8 +150,8 @@ writes:
   sample: 1
 """
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import Auth0Module
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_binding import ensure_binding
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import Auth0Module
 
 
 def main():

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import DEFAULT_COOKIE_MODE
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import DEFAULT_COOKIE_MODE
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import (
     DEFAULT_PATH, EFFECT_LIFETIMES)
 

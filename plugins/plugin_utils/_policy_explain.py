@@ -17,7 +17,7 @@ __metaclass__ = type
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     DurationError, format_instant, format_minutes, parse_duration)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import COOKIE_MODES
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import COOKIE_MODES
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import (
     FROM_AUTH0, FROM_DEFAULT, FROM_RULE, FROM_TENANT)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_evaluate import (
@@ -33,7 +33,7 @@ EXPECT_KEYS = ("rule",) + EFFECT_LIFETIMES + ("cookie_mode",)
 
 # On this plan the Action never runs: the session_policy task refuses it (action_on_self_service: fail) or
 # leaves it out (skip), because api.session is an Enterprise feature (docs/policy.md, "Plans"). The
-# module's own name for it is _policy_rollout.SELF_SERVICE_PLAN, a module_utils import too heavy for here.
+# module's own name for it is _tenant_rollout.SELF_SERVICE_PLAN, a module_utils import too heavy for here.
 SELF_SERVICE = "self_service"
 SELF_SERVICE_NOTE = ("plan self_service: no rule and no default is enforced, the Action does not run on this plan "
                      "(api.session is an Enterprise feature); this login gets the tenant settings only")

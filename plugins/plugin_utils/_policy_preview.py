@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Replay recent logins under the policy deployed now and a new one: per rule counts and lifetime changes.
 
-A login read from a log carries only some of the policy's words (``_login_logs.login_of``). A condition
+A login read from a log carries only some of the policy's words (``_tenant_login_logs.login_of``). A condition
 the log cannot answer (roles, risk, MFA, app_metadata, and a country when the event had no location)
 makes that login "unknown for rule X" at the first rule whose other conditions hold: the evaluator would
 need the missing field to decide it, and a guess would make the counts lie. Counts only: no login is

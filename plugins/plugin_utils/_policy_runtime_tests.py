@@ -18,7 +18,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._login_event import complete_login, login_event
-from ansible_collections.sessionguard.auth0.plugins.module_utils._runtime_test import MINUTE_MS
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_runtime_test import MINUTE_MS
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_evaluate import evaluate
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabulary import DEFAULT_RULE_NAME
 

@@ -5,7 +5,7 @@
 
 Every error is reported at once, one line each, prefixed with its path
 (``session_policy_rules[1].session_lifetime: ...``). Lifetimes and cookie modes, in the tenant
-block and in each rule, are checked by ``_tenant_settings.parse_desired``, the function the
+block and in each rule, are checked by ``_ensure_settings.parse_desired``, the function the
 ``tenant_session`` and ``session_policy`` modules use, so the policy and the modules agree on what
 a duration, a plan limit or a cookie mode is. See docs/policy.md for the format and the reasons.
 
@@ -18,7 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     LIFETIME_FIELDS, PLAN_LIMITS, format_minutes)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import (
     SETTING_KEYS, check_idle_within_absolute, parse_desired)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_effects import (
     FROM_DEFAULT, FROM_RULE, FROM_TENANT, effective)

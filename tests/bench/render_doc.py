@@ -570,13 +570,13 @@ def render_markdown(loaded):
             "polls, the deploy, one read of the Action confirming the deployed version (`GET actions/{id}` after "
             "the deploy, counted above with the polls' endpoint), the bindings read, the bindings PATCH, a second "
             "bindings read about `SETTLE_SECONDS` (1 s + jitter) after the PATCH that guards against a concurrent "
-            "writer (`plugins/module_utils/_bindings.py`), and, when the policy also lengthens a lifetime, a second "
+            "writer (`plugins/module_utils/_ensure_binding.py`), and, when the policy also lengthens a lifetime, a second "
             "settings PATCH after the Action is bound. Both extra requests are kept on purpose: real Auth0 answers a "
             "deploy with `deployed: false` (the recorded exchanges in `tests/fixtures/`), so only a read confirms it; "
             "and a lifetime is lengthened only once the Action that shortens some logins is bound, so no failed run "
             "leaves a tenant weaker than before (`left_in` in the report)." % (over, "" if over == 1 else "s"))
         add("")
-        add("Build polls double their spacing from 1 s up to 8 s (`POLL_CAP` in `plugins/module_utils/_actions.py`): "
+        add("Build polls double their spacing from 1 s up to 8 s (`POLL_CAP` in `plugins/module_utils/_ensure_action.py`): "
             "polls at 1, 3, 7, 15, 23 and 31 s, so a 30-second build costs 6 polls and is seen at most 8 s late "
             "(`test_poll_spacing_grows_and_caps_and_a_30_second_build_costs_few_polls`); the %s-second builds "
             "here cost %d." % (_fmt(meta["build_seconds"], 0), _polls(apply_run)))

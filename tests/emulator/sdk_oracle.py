@@ -138,7 +138,7 @@ KEPT_EXTRA = {
     # Auth0's SDKs model a failed build's reasons as errors [{id, msg, url}] on action versions (auth0-python,
     # auth0/management; go-auth0, management/action.go ActionVersion.Errors). The SDK models errors on versions only and no
     # recording holds a failed build, so where real Auth0 puts them is unconfirmed: the emulator sends
-    # them on the failed draft, and the collection reads both places (_actions.build_errors).
+    # them on the failed draft, and the collection reads both places (_ensure_action.build_errors).
     ("GetActionResponseContent", "errors"),
     ("Action", "errors"),  # the same failed draft in an actions list
 }

@@ -108,7 +108,7 @@ def test_own_stderr_drops_only_third_party_python_warnings(tmp_path):
     third_party = ("/venv/lib/python3.11/site-packages/ansible/utils/ssh_agent.py:42: CryptographyDeprecationWarning:"
                    " DSA is deprecated\n  from cryptography.hazmat.primitives.asymmetric.dsa import DSAPrivateKey\n")
     assert own_stderr(third_party, ours) == ""
-    own_python = ours + "/plugins/module_utils/_api_client.py:7: DeprecationWarning: old\n  import x\n"
+    own_python = ours + "/plugins/module_utils/_client.py:7: DeprecationWarning: old\n  import x\n"
     assert own_stderr(third_party + own_python, ours) == own_python.rstrip("\n")
     ansible = "[WARNING]: Collection sessionguard.auth0 does not support Ansible version 2.19.14\n"
     assert own_stderr(ansible + third_party, ours) == ansible.rstrip("\n")

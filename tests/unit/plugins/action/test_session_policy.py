@@ -16,8 +16,8 @@ except ImportError:
         return value
 
 from ansible_collections.sessionguard.auth0.plugins.action import session_policy as A
-from ansible_collections.sessionguard.auth0.plugins.module_utils._auth0_module import full_argument_spec, merged_rules
-from ansible_collections.sessionguard.auth0.plugins.module_utils._session_policy_task import ARGUMENT_SPEC
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_module import full_argument_spec, merged_rules
+from ansible_collections.sessionguard.auth0.plugins.module_utils._task_session_policy import ARGUMENT_SPEC
 
 
 def validate(args, environment):

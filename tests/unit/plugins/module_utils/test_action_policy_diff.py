@@ -11,7 +11,7 @@ import os
 import yaml
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils import _action_policy_diff as D
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import code_diff
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import code_diff
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
 

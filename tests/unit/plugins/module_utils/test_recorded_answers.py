@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client
-from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import ensure_settings, parse_desired
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import ensure_action
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Client
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_binding import ensure_binding
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import ensure_settings, parse_desired
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "fixtures", "auth0-recorded")
 CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"

@@ -2,8 +2,8 @@
 import json
 import os
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client
-from ansible_collections.sessionguard.auth0.plugins.module_utils._login_logs import count_logins, login_of, read_deployed_policy, read_logins
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Client
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_login_logs import count_logins, login_of, read_deployed_policy, read_logins
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_preview import decide, preview
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy

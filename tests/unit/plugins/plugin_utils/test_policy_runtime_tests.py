@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._runtime_test import compare, session_calls
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_runtime_test import compare, session_calls
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_prepare import prepare_policy
 
 RUNTIME = os.path.join(os.path.dirname(__file__), "..", "..", "..", "emulator", "auth0_emulator", "runtime.js")

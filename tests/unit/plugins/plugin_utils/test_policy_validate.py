@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_render as render
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_validate as sp
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import parse_desired
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import parse_desired
 
 TENANT = {
     "session_lifetime": "30d",

@@ -27,8 +27,8 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import action_path
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import action_path
 from ansible_collections.sessionguard.auth0.plugins.module_utils._login_event import iso, login_event
 
 DEFAULT_LIMIT = 10

@@ -24,11 +24,11 @@ __metaclass__ = type
 import time
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import policy_in_code
-from ansible_collections.sessionguard.auth0.plugins.module_utils._action_versions import get_version
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import find_action, version_ref
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action_version import get_version
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import find_action, version_ref
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import format_instant, parse_instant
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import search_logs
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import read_settings
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import search_logs
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import read_settings
 
 TRIGGER = "post-login"
 MAX_LOGINS = 1000

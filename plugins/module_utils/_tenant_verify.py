@@ -21,12 +21,12 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._action_versions import get_version, same_content
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ActionFailure, find_action, version_ref
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action_version import get_version, same_content
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import ActionFailure, find_action, version_ref
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     DurationError, format_instant, format_minutes, parse_duration, parse_instant)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import list_bindings, list_user_sessions, search_logs
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import list_bindings, list_user_sessions, search_logs
 
 TRIGGER = "post-login"
 TOLERANCE_MS = 60 * 1000

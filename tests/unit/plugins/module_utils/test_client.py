@@ -3,7 +3,7 @@ import json
 import pytest
 import requests
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import (
     Auth0Client, Auth0Error, validate_domain)
 
 SECRET = "s3cr3t-client-secret"

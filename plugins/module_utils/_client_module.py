@@ -14,7 +14,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Auth0Client, all_secret_forms, line_break_problem, validate_domain)
 
 CONNECTION_OPTIONS = ("domain", "client_id", "client_secret", "token", "audience",

@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _policy_verify as pv
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client, Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _tenant_verify as pv
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Client, Auth0Error
 
 GO = os.path.join(os.path.dirname(__file__), "..", "..", "..", "fixtures", "auth0-recorded", "go-auth0")
 USER = "auth0|65f0c0ffee"

@@ -3,9 +3,9 @@ import random
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _bindings as B
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client, Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import ACTIONS_PATH, bindings_path
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _ensure_binding as B
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Client, Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import ACTIONS_PATH, bindings_path
 
 PATH = bindings_path("post-login")
 

@@ -9,10 +9,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import (
     IDLE_TWINS, LIFETIME_FIELDS, DurationError, check_limit, format_minutes, hours_to_minutes, parse_duration)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import SETTINGS_PATH
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import SETTINGS_PATH
 
 COOKIE_MODES = ("persistent", "non-persistent")
 # Every tenant setting the collection owns, as the modules and the policy name them.

@@ -25,10 +25,10 @@ __metaclass__ = type
 import random
 import time
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import (
     check_trigger, deployed_number)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import (
     find_actions, list_bindings, read_action, write_bindings)
 
 WRITE_ATTEMPTS = 5

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _actions as A
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _endpoints as E
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Client, Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _ensure_action as A
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _client_endpoints as E
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Client, Auth0Error
 
 CODE = "exports.onExecutePostLogin = async () => {};\n"
 CODE2 = "exports.onExecutePostLogin = async (event, api) => {\n  api.access.deny('no');\n};\n"

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _policy_plan as plan
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _tenant_plan as plan
 
 
 def _print(session_lifetime="7d", version=3, bindings=("other", "sessionguard-session-policy"), code="A"):

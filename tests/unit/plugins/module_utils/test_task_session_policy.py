@@ -1,7 +1,7 @@
 """The session_policy task's one step: the drift gate (fail_on_drift) on top of the rollout's outcome."""
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _session_policy_task as T
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _task_session_policy as T
 
 DRIFT = [{"part": "settings", "field": "idle_session_lifetime", "current": "1h30m", "desired": "3d"},
          {"part": "binding", "field": "bindings", "current": [], "desired": ["policy"]}]

@@ -20,8 +20,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import normalize_dependencies
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import version_path
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import normalize_dependencies
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import version_path
 
 
 def get_version(client, action_id, version_id):

@@ -19,11 +19,11 @@ __metaclass__ = type
 import time
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import code_differences
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ensure_action
-from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import ensure_binding
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._runtime_test import DEFAULT_LIMIT, run_tests
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import ensure_action
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_binding import ensure_binding
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_runtime_test import DEFAULT_LIMIT, run_tests
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import (
     apply_to, check_idle_within_absolute, human, read_settings, shown, write_settings)
 
 TRIGGER = "post-login"
@@ -130,7 +130,7 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     written fields) and ``action`` (``id``, ``name``, ``before``/``after`` deployed version refs), each only
     when written. Before every deploy of the draft (``runtime_test``), the first ``runtime_test_limit`` of
     ``runtime_tests`` (``[{name, event, expect}]``, one generic login when empty) run it on Auth0's runtime
-    (``_runtime_test``); ``runtime_test`` in the outcome is their record (None when nothing was deployed),
+    (``_ensure_runtime_test``); ``runtime_test`` in the outcome is their record (None when nothing was deployed),
     and an error stops the tenant before the deploy, so before any lengthening setting too.
     """
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],

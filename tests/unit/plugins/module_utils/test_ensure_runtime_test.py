@@ -6,9 +6,9 @@ import os
 import pytest
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils import _login_event as L
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _policy_rollout as P
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _runtime_test as R
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _tenant_rollout as P
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _ensure_runtime_test as R
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
 
 GO = os.path.join(os.path.dirname(__file__), "..", "..", "..", "fixtures", "auth0-recorded", "go-auth0")
 NOW = 1700000000000

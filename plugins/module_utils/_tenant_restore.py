@@ -20,12 +20,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._action_versions import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action_version import (
     get_version, redeploy_version, same_content)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import version_ref
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import read_action
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import version_ref
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import read_action
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import (
     SETTING_KEYS, check_idle_within_absolute, human, parse_desired, read_settings, write_settings)
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import (
     as_policy, as_result, check_idle_within_absolute, compare, current_from_api, ensure_settings, parse_desired)
 
 

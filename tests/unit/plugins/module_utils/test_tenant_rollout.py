@@ -1,7 +1,7 @@
 """The composition of settings, Action and binding: order, stopping at failures, statuses, differences."""
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils import _policy_rollout as P
+from ansible_collections.sessionguard.auth0.plugins.module_utils import _tenant_rollout as P
 
 
 def settings_outcome(changed_fields=(), errors=()):

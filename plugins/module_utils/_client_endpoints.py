@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Management API paths and list reads the actions and bindings code share.
 
-One place knows each URL and how each list pages, so ``_actions`` and ``_bindings`` never build
+One place knows each URL and how each list pages, so ``_ensure_action`` and ``_ensure_binding`` never build
 a path themselves or reach into each other for one.
 
 Collection-internal: not a public API; names and signatures may change in any release.

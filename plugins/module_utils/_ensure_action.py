@@ -18,8 +18,8 @@ import difflib
 import re
 import time
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import (
     ACTIONS_PATH, action_path, deploy_path, find_actions, list_bindings, newest_version, read_action)
 
 TRIGGER_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -21,9 +21,9 @@ import hashlib
 import io
 import json
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import deployed_number, find_action
-from ansible_collections.sessionguard.auth0.plugins.module_utils._endpoints import list_bindings
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import SETTING_KEYS, read_settings, shown
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import deployed_number, find_action
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client_endpoints import list_bindings
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import SETTING_KEYS, read_settings, shown
 
 # The plan file's own format; a file of another format is refused rather than half understood.
 PLAN_FORMAT = 1

@@ -1,8 +1,8 @@
 """Restoring one tenant from a report's ``replaced``: which parts, conflicts, check mode, bad records."""
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_restore import check_replaced, restore_policy
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_restore import check_replaced, restore_policy
 
 V1 = {"id": "v1", "number": 1, "code": "A", "runtime": "node22", "dependencies": []}
 V2 = {"id": "v2", "number": 2, "code": "B", "runtime": "node22", "dependencies": []}

@@ -15,16 +15,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import only_logic, readable_code_diff
-from ansible_collections.sessionguard.auth0.plugins.module_utils._actions import ActionFailure, DEFAULT_RUNTIME, check_code
-from ansible_collections.sessionguard.auth0.plugins.module_utils._api_client import Auth0Error
-from ansible_collections.sessionguard.auth0.plugins.module_utils._bindings import BindingFailure, parse_position
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import ActionFailure, DEFAULT_RUNTIME, check_code
+from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_binding import BindingFailure, parse_position
 from ansible_collections.sessionguard.auth0.plugins.module_utils._differences import difference_text
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
-from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_plan import (
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_plan import (
     NOT_IN_PLAN, PlanError, compare, desired_state, entry_problem, fingerprint, load_entry, plan_entry, read_state, refusal)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._policy_rollout import ensure_policy
-from ansible_collections.sessionguard.auth0.plugins.module_utils._runtime_test import DEFAULT_LIMIT
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_settings import SETTING_KEYS, parse_desired
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_rollout import ensure_policy
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_runtime_test import DEFAULT_LIMIT
+from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import SETTING_KEYS, parse_desired
 
 # The module's own options; the connection options are added by the caller.
 ARGUMENT_SPEC = dict(

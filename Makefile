@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 # Scripts (demo, reliability, bench) import the collection, the test harness and the emulator as pytest.ini does.
 SCRIPT_PATH := PYTHONPATH=$(CURDIR)/build:$(CURDIR)/tests/support:$(CURDIR)/tests/emulator:$(CURDIR)/tests/reliability
 
-.PHONY: emulator lock galaxy-import demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat compat-find release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
+.PHONY: emulator lock galaxy-import bench-scale demo test venv unit emulator-tests integration node sanity lint docs-lint collection compat compat-find release-test docs-site docs-guides reliability reliability-quick bench bench-quick clean
 
 # Every venv `make` builds installs from a lock of tests/locks/: every transitive package pinned, so a
 # release of some dependency of a dependency cannot change a fresh machine's run. The direct pins
@@ -141,6 +141,14 @@ tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/packag
 
 bench: venv $(COLLECTION_LINK) tests/bench/node_modules/.installed
 	$(SCRIPT_PATH) $(BIN)/python tests/bench/run_bench.py $(BENCH_ARGS)
+
+# Cost per tenant at 100 and 1,000 tenants, the shipped playbook and the role in a user's play beside
+# ansible-core's floor; writes the "Fleet scale" section of docs/performance.md. About 15 minutes.
+bench-scale: venv $(COLLECTION_LINK)
+	$(SCRIPT_PATH) $(BIN)/python tests/bench/fleet_scale.py --tenants 100 --forks 20 --read-only
+	$(SCRIPT_PATH) $(BIN)/python tests/bench/fleet_scale.py --tenants 1000 --forks 50
+	$(SCRIPT_PATH) $(BIN)/python tests/bench/fleet_scale.py --render build/bench/results/scale-100.json \
+	    build/bench/results/scale-1000.json
 
 bench-quick: venv $(COLLECTION_LINK) tests/bench/node_modules/.installed
 	$(SCRIPT_PATH) $(BIN)/python tests/bench/run_bench.py --quick

@@ -1,0 +1,211 @@
+"""Cost per tenant from 100 to 1,000 tenants, on both entry points, beside ansible-core's own floor.
+
+    fleet_scale.py --tenants 100 --forks 20          # build/bench/results/scale-100.json
+    fleet_scale.py --tenants 1000 --forks 50         # build/bench/results/scale-1000.json
+    fleet_scale.py --render build/bench/results/scale-100.json build/bench/results/scale-1000.json
+
+One emulator (50 ms latency) per run of this script. In order, each measured as run_bench.py measures
+(the whole process tree's CPU, wall time, peak PSS, the load average before, the emulator's request log):
+the shipped playbook's first apply, its no-op converge, the role in a user's own play (``roles:
+[sessionguard.auth0.session_policy]``, one batch) converging, a drift scan (check mode, every tenant
+drifted first), and the floor: a play of one no-op action task per host (``ansible.builtin.debug``) over
+the same inventory, which is what ansible-core itself costs per host and task. With --read-only, the
+verify and preview playbooks after the apply. --render writes the "Fleet scale" section of
+docs/performance.md (between its markers) from the results files.
+"""
+import argparse
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, BENCH)
+
+from auth0_emulator import Emulator  # noqa: E402
+from run_bench import (DOC, RESULTS, ROOT, drift_every_tenant, ensure_collection_link, log, measured,  # noqa: E402
+                       request_stats, versions, write_inventory)
+
+START, END = "<!-- fleet-scale:start -->", "<!-- fleet-scale:end -->"
+USER_PLAY = """- name: The session policy, as a user's own play runs the role
+  hosts: all
+  gather_facts: false
+  roles:
+    - sessionguard.auth0.session_policy
+"""
+FLOOR_PLAY = """- name: ansible-core's floor, one no-op action task per host
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: No-op
+      ansible.builtin.debug:
+        msg: ok
+"""
+# (label, playbook, extra arguments): the playbook a file name under the run's directory, or an FQCN.
+SHIPPED = "sessionguard.auth0.enforce_session_policy"
+ONE_BATCH = ["-e", json.dumps({"session_policy_batches": ["100%"]})]
+RUNS = [("first apply, shipped playbook", SHIPPED, ONE_BATCH, "apply"),
+        ("no-op converge, shipped playbook", SHIPPED, ONE_BATCH, "noop"),
+        ("no-op converge, role in a user's play", "user.yml", [], "noop"),
+        ("drift scan, shipped playbook (--check)", SHIPPED, ["--check"], "check"),
+        ("floor: one no-op task per host", "floor.yml", [], "floor")]
+READ_ONLY = [("verify (read-only)", "sessionguard.auth0.verify_session_policy", "verify"),
+             ("preview (read-only)", "sessionguard.auth0.preview_session_policy", "preview")]
+
+
+def ansible(directory, inventory, forks, playbook, extra, log_name):
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("AUTH0_", "ANSIBLE_")))
+    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build"), ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
+               ANSIBLE_HOME=os.path.join(directory, "ansible-home"), ANSIBLE_LOCAL_TEMP=os.path.join(directory, "tmp"))
+    if not playbook.startswith("sessionguard."):
+        playbook = os.path.join(directory, playbook)
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, "-f", str(forks),
+               playbook] + extra
+
+    def work():
+        with open(os.path.join(directory, log_name), "w") as out:
+            return subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=directory,
+                                  check=False).returncode
+    return measured(work)
+
+
+def statuses(directory, name):
+    try:
+        with open(os.path.join(directory, "reports", name)) as handle:
+            return dict(collections.Counter(t.get("status", "previewed") for t in json.load(handle)["tenants"]))
+    except (OSError, ValueError):
+        return {}
+
+
+def run_all(args):
+    ensure_collection_link()
+    results = {"meta": {"tenants": args.tenants, "forks": args.forks, "latency_ms": args.latency_ms,
+                        "build_seconds": args.build_seconds, "versions": versions()}, "runs": []}
+    directory = tempfile.mkdtemp(prefix="sessionguard-scale-")
+    try:
+        with Emulator(tenants=args.tenants, latency_ms=args.latency_ms, build_seconds=args.build_seconds) as emu:
+            inventory = write_inventory(emu, directory)
+            for name, text in (("user.yml", USER_PLAY), ("floor.yml", FLOOR_PLAY)):
+                with open(os.path.join(directory, name), "w") as handle:
+                    handle.write(text)
+            plan = list(RUNS)
+            if args.read_only:
+                plan[1:1] = [(label, playbook, ["-e", json.dumps({"session_policy_report_name": "applied",
+                                                                  "session_policy_preview_page_pause": 0})], phase)
+                             for label, playbook, phase in READ_ONLY]
+            for label, playbook, extra, phase in plan:
+                if phase == "check":
+                    drift_every_tenant(emu.tenants)
+                rc, figures = ansible(directory, inventory, args.forks, playbook, extra, phase + ".log")
+                stats = request_stats(emu.tenants, figures["started"])
+                report = {"verify": "session-policy-verify.json", "preview": "session-policy-preview.json"}.get(
+                    phase, "session-policy-report.json")
+                run = dict(figures, label=label, phase=phase, rc=rc, tenants=args.tenants, forks=args.forks,
+                           statuses=statuses(directory, report), **stats)
+                if phase == "apply":
+                    shutil.copy(os.path.join(directory, "reports", "session-policy-report.json"),
+                                os.path.join(directory, "reports", "applied.json"))
+                if rc != 0:
+                    with open(os.path.join(directory, phase + ".log")) as handle:
+                        run["log_tail"] = handle.read()[-3000:]
+                results["runs"].append(run)
+                log("%-42s rc %d, %7.1f s wall, %.3f CPU-s/tenant, %.2f req/tenant (max %d), writes %.2f, "
+                    "tokens %.2f, %.0f MB, load %.2f" % (label, rc, run["wall_s"], run["cpu_s"] / args.tenants,
+                                                          run["requests"]["avg"], run["requests"]["max"],
+                                                          run["writes"]["avg"], run["tokens"]["avg"],
+                                                          run["peak_tree_pss_mb"], run["loadavg_before"][0]))
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return results
+
+
+def _per(run):
+    return run["cpu_s"] / float(run["tenants"])
+
+
+def _find(results, phase, label_part=""):
+    for run in results["runs"]:
+        if run["phase"] == phase and label_part in run["label"]:
+            return run
+    return None
+
+
+def render(loaded):
+    """The "Fleet scale" section: every run of every file, the ratio to that file's floor, and the growth."""
+    lines = [START, "## Fleet scale: 100 to 1,000 tenants, both entry points, beside ansible-core's floor", "",
+             "Measured with `tests/bench/fleet_scale.py` (`make bench-scale`) on this 2-CPU machine, against the "
+             "emulator with 50 ms latency per request. CPU is the whole process tree's (controller, forked workers); "
+             "the floor is a play of one no-op action task (`ansible.builtin.debug`) per host over the same "
+             "inventory, in the same run: what ansible-core itself costs per host and task. The load average "
+             "before each run is shown, since a busy machine inflates CPU time.", ""]
+    for path, results in loaded:
+        meta = results["meta"]
+        floor = _find(results, "floor")
+        lines += ["### %d tenants, forks %d (`%s`)" % (meta["tenants"], meta["forks"], path), "",
+                  "| run | wall | CPU-s / tenant | x floor | requests / tenant (max) | writes | tokens | peak memory | "
+                  "load before | rc |", "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+        for run in results["runs"]:
+            ratio = "%.1f" % (_per(run) / _per(floor)) if floor and run is not floor else ""
+            lines.append("| %s | %.1f s | %.3f | %s | %.2f (%d) | %.2f | %.2f | %.0f MB | %.2f | %d |" % (
+                run["label"], run["wall_s"], _per(run), ratio, run["requests"]["avg"], run["requests"]["max"],
+                run["writes"]["avg"], run["tokens"]["avg"], run["peak_tree_pss_mb"], run["loadavg_before"][0], run["rc"]))
+        lines.append("")
+    by_size = sorted(loaded, key=lambda item: item[1]["meta"]["tenants"])
+    if len(by_size) > 1:
+        small, large = by_size[0][1], by_size[-1][1]
+        lines += ["### Growth from %d to %d tenants" % (small["meta"]["tenants"], large["meta"]["tenants"]), "",
+                  "| run | CPU-s / tenant at %d | at %d | growth |" % (small["meta"]["tenants"], large["meta"]["tenants"]),
+                  "|---|--:|--:|--:|"]
+        for run in large["runs"]:
+            before = _find(small, run["phase"], run["label"])
+            if before:
+                lines.append("| %s | %.3f | %.3f | %.2fx |" % (run["label"], _per(before), _per(run),
+                                                                _per(run) / _per(before)))
+        lines.append("")
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section, doc=DOC):
+    with open(doc) as handle:
+        text = handle.read()
+    if START in text and END in text:
+        text = text[:text.index(START)] + section.rstrip("\n") + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(doc, "w") as handle:
+        handle.write(text)
+    log("wrote the fleet-scale section of %s" % os.path.relpath(doc, ROOT))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tenants", type=int, default=100)
+    parser.add_argument("--forks", type=int, default=20)
+    parser.add_argument("--latency-ms", type=float, default=50)
+    parser.add_argument("--build-seconds", type=float, default=3.0)
+    parser.add_argument("--read-only", action="store_true", help="also verify and preview after the first apply")
+    parser.add_argument("--out", help="results JSON (default build/bench/results/scale-<N>.json)")
+    parser.add_argument("--render", nargs="+", metavar="RESULTS.json", help="write the doc section from these files")
+    args = parser.parse_args(argv)
+    if args.render:
+        loaded = []
+        for path in args.render:
+            with open(path) as handle:
+                loaded.append((os.path.relpath(path, ROOT), json.load(handle)))
+        write_section(render(loaded))
+        return 0
+    results = run_all(args)
+    out = args.out or os.path.join(RESULTS, "scale-%d.json" % args.tenants)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as handle:
+        json.dump(results, handle, indent=1, sort_keys=True)
+    log("results: %s" % os.path.relpath(out, ROOT))
+    return 0 if all(run["rc"] == 0 for run in results["runs"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

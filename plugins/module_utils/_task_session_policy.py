@@ -22,7 +22,7 @@ from ansible_collections.sessionguard.auth0.plugins.module_utils._differences im
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import PLAN_LIMITS
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_plan import (
     NOT_IN_PLAN, PlanError, compare, desired_state, entry_problem, fingerprint, load_entry, plan_entry, read_state, refusal)
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_rollout import ensure_policy
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_rollout import PolicyTarget, ensure_policy
 from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_runtime_test import DEFAULT_LIMIT
 from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_settings import SETTING_KEYS, parse_desired
 
@@ -143,11 +143,9 @@ def run_task(client, params, desired, check_mode, show_code=False, host=None):
     stop, early, errors, now = _saved_plan(client, params, desired, check_mode)
     if stop:
         return early, errors, [dict(before={}, after={})], []
-    outcome = ensure_policy(client, desired, params["action_name"], params["code"], params["runtime"],
-                            params["display_name"], params["position"], params["build_timeout"], check_mode,
-                            plan=params["plan"], action_on_self_service=params["action_on_self_service"],
-                            runtime_test=params["runtime_test"], runtime_tests=params["runtime_tests"],
-                            runtime_test_limit=params["runtime_test_limit"])
+    target = PolicyTarget(settings=desired, **dict((field, params[field]) for field in PolicyTarget._fields
+                                                   if field != "settings"))
+    outcome = ensure_policy(client, target, check_mode)
     result = dict((key, outcome[key]) for key in RESULT_KEYS)
     errors = list(outcome["errors"])
     # A newer collection's Action logic around the same policy is an upgrade, not drift: the gate lets it pass.

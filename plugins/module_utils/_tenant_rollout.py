@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
+from collections import namedtuple
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import code_differences
 from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import ensure_action
@@ -116,10 +117,32 @@ def _binding_differences(before, after):
     return []
 
 
-def ensure_policy(client, desired_settings, action_name, code, runtime, display_name, position, build_timeout,
-                  check_mode, sleep=time.sleep, clock=time.monotonic, plan="enterprise", action_on_self_service="fail",
-                  runtime_test=True, runtime_tests=None, runtime_test_limit=DEFAULT_LIMIT):
-    """Enforce settings, Action and binding; return one outcome with every difference.
+_TARGET_FIELDS = ("settings", "action_name", "code", "runtime", "display_name", "position", "build_timeout", "plan",
+                  "action_on_self_service", "runtime_test", "runtime_tests", "runtime_test_limit")
+
+
+class PolicyTarget(namedtuple("PolicyTarget", _TARGET_FIELDS)):
+    """What one tenant must be brought to: the desired ``settings`` (whole minutes, parse_desired's), the Action
+    (``action_name``, ``code`` or None for settings only, ``runtime``, the binding's ``display_name`` and
+    ``position``, ``build_timeout`` seconds), the tenant's ``plan`` and ``action_on_self_service``, and the tests
+    run on Auth0's runtime before a deploy (``runtime_test``, ``runtime_tests``, ``runtime_test_limit``)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, settings, action_name, code, **options):
+        """A target with the documented defaults for every option not given."""
+        values = dict(runtime="node22", display_name=None, position="last", build_timeout=120, plan="enterprise",
+                      action_on_self_service="fail", runtime_test=True, runtime_tests=None, runtime_test_limit=DEFAULT_LIMIT)
+        unknown = set(options) - set(values)
+        if unknown:
+            raise TypeError("PolicyTarget has no field %s" % ", ".join(sorted(unknown)))
+        values.update(options)
+        return cls(settings=settings, action_name=action_name, code=code, **values)
+
+
+def ensure_policy(client, target, check_mode, sleep=time.sleep, clock=time.monotonic):
+    """Enforce ``target`` (a PolicyTarget): settings, Action and binding; return one outcome with every difference.
 
     Returns ``dict(changed, status, differences, settings, action, operations, diff, errors, skipped, warnings,
     left_in, replaced)``; ``status`` is ``compliant``, ``changed`` (written), ``drifted`` (check mode) or ``skipped``
@@ -133,10 +156,11 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
     (``_ensure_runtime_test``); ``runtime_test`` in the outcome is their record (None when nothing was deployed),
     and an error stops the tenant before the deploy, so before any lengthening setting too.
     """
+    desired_settings, action_name, code, plan = target.settings, target.action_name, target.code, target.plan
     outcome = dict(changed=False, status="compliant", differences=[], settings=None, action=None, operations=[],
                    diff=dict(before={}, after={}), code_diff="", errors=[], skipped=[], warnings=[], held_back={},
                    left_in="", replaced={}, runtime_test=None)
-    if code is not None and plan == SELF_SERVICE_PLAN and action_on_self_service == "skip":
+    if code is not None and plan == SELF_SERVICE_PLAN and target.action_on_self_service == "skip":
         # The user chose settings only: there is no Action to wait for.
         code = None
         outcome["skipped"] = ["action", "binding"]
@@ -164,13 +188,13 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         return _finish(outcome, check_mode)
 
     def before_deploy(draft):
-        record, errors = run_tests(client, draft, runtime_tests or [], runtime_test_limit)
+        record, errors = run_tests(client, draft, target.runtime_tests or [], target.runtime_test_limit)
         outcome["runtime_test"] = record
         return errors
 
-    action = ensure_action(client, action_name, trigger=TRIGGER, code=code, runtime=runtime, deploy=True,
-                           build_timeout=build_timeout, check_mode=check_mode, sleep=sleep, clock=clock,
-                           before_deploy=before_deploy if runtime_test else None)
+    action = ensure_action(client, action_name, trigger=TRIGGER, code=code, runtime=target.runtime, deploy=True,
+                           build_timeout=target.build_timeout, check_mode=check_mode, sleep=sleep, clock=clock,
+                           before_deploy=before_deploy if target.runtime_test else None)
     outcome["action"] = action["action"]
     outcome["changed"] = outcome["changed"] or action["changed"]
     outcome["operations"].extend("%s action" % operation for operation in action["operations"])
@@ -186,7 +210,7 @@ def ensure_policy(client, desired_settings, action_name, code, runtime, display_
         outcome["errors"].extend("action: %s" % error for error in action["errors"])
         return _finish(outcome, check_mode)
 
-    if not _binding_step(outcome, client, action, action_name, display_name, position, check_mode, sleep):
+    if not _binding_step(outcome, client, action, action_name, target.display_name, target.position, check_mode, sleep):
         return _finish(outcome, check_mode)
     if later:
         # The Action that shortens the risky logins is deployed and bound: lengthening is safe now.

@@ -29,4 +29,3 @@ def markdown_cell(value):
         text = text.replace(raw, entity)
     text = _MARKDOWN.sub(r"\\\1", text)
     return _BREAKS.sub("<br>", text)
-

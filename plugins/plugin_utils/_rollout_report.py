@@ -344,8 +344,8 @@ def rollout_markdown(report):
     tenants, not_reached = report.get("tenants") or [], report.get("not_reached") or []
     lines = ["# %s" % report.get("title", "Session policy report"), "", "**%s**" % report.get("heading", ""), ""]
     if report.get("generated_at"):
-        lines.append("%s; hosts `%s`%s;" % (report["generated_at"], report.get("hosts", "all"),
-                                           ", --limit `%s`" % report["limit"] if report.get("limit") else ""))
+        limit = ", --limit `%s`" % report["limit"] if report.get("limit") else ""
+        lines.append("%s; hosts `%s`%s;" % (report["generated_at"], report.get("hosts", "all"), limit))
         lines += ["policy %s." % (", ".join(report.get("policies") or []) or "not rendered"), ""]
     lines += ["| tenant | status | differences | error |", "|---|---|---|---|"]
     for record in tenants:
@@ -417,9 +417,9 @@ def records_report(base, records, now, check_mode):
 
 def verify_markdown(report):
     counts = ", ".join("%d %s" % (n, status) for status, n in (report.get("summary") or {}).items())
+    mode = " (check mode)" if report.get("check_mode") else ""
     lines = ["# Session policy verification", "",
-             "Verified %s against `%s`%s." % (report.get("generated_at", ""), markdown_cell(report.get("report") or ""),
-                                               " (check mode)" if report.get("check_mode") else ""),
+             "Verified %s against `%s`%s." % (report.get("generated_at", ""), markdown_cell(report.get("report") or ""), mode),
              "%s." % counts if counts else "No tenant verified.", "",
              "| tenant | status | what Auth0 did | requests |", "|---|---|---|---|"]
     lines += [_row(markdown_cell(r.get("tenant")), markdown_cell(r.get("status")), markdown_cell(r.get("message")),

@@ -112,11 +112,11 @@ def run_all(args):
                     with open(os.path.join(directory, phase + ".log")) as handle:
                         run["log_tail"] = handle.read()[-3000:]
                 results["runs"].append(run)
+                figures = (label, rc, run["wall_s"], run["cpu_s"] / args.tenants, run["requests"]["avg"],
+                           run["requests"]["max"], run["writes"]["avg"], run["tokens"]["avg"], run["peak_tree_pss_mb"],
+                           run["loadavg_before"][0])
                 log("%-42s rc %d, %7.1f s wall, %.3f CPU-s/tenant, %.2f req/tenant (max %d), writes %.2f, "
-                    "tokens %.2f, %.0f MB, load %.2f" % (label, rc, run["wall_s"], run["cpu_s"] / args.tenants,
-                                                          run["requests"]["avg"], run["requests"]["max"],
-                                                          run["writes"]["avg"], run["tokens"]["avg"],
-                                                          run["peak_tree_pss_mb"], run["loadavg_before"][0]))
+                    "tokens %.2f, %.0f MB, load %.2f" % figures)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return results
@@ -162,8 +162,8 @@ def render(loaded):
         for run in large["runs"]:
             before = _find(small, run["phase"], run["label"])
             if before:
-                lines.append("| %s | %.3f | %.3f | %.2fx |" % (run["label"], _per(before), _per(run),
-                                                                _per(run) / _per(before)))
+                growth = _per(run) / _per(before)
+                lines.append("| %s | %.3f | %.3f | %.2fx |" % (run["label"], _per(before), _per(run), growth))
         lines.append("")
     lines.append(END)
     return "\n".join(lines) + "\n"

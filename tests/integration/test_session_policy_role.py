@@ -1,6 +1,5 @@
 """The session_policy role and the enforce_session_policy playbook across several emulated tenants."""
 import json
-import os
 import re
 
 import pytest

@@ -30,8 +30,9 @@ def main(artifact):
                          cwd=out_dir, env=env, capture_output=True, text=True, check=False)
     output = run.stdout + run.stderr
     found = problems(output)
-    ran = all(step in output for step in ("Getting doc strings via ansible-doc", "Linting collection via ansible-lint",
-                                           "Importer processing completed successfully"))
+    steps = ("Getting doc strings via ansible-doc", "Linting collection via ansible-lint",
+             "Importer processing completed successfully")
+    ran = all(step in output for step in steps)
     if run.returncode != 0 or found or not ran:
         sys.stdout.write(output)
         sys.stdout.write("\ngalaxy-importer: %s failed (exit %d, %d warnings or errors)\n"

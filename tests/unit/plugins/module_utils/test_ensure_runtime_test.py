@@ -15,6 +15,11 @@ NOW = 1700000000000
 MIN = 60 * 1000
 
 
+def target(settings, code="code", **options):
+    """The PolicyTarget of these tests: the policy Action "policy", a 60-second build timeout."""
+    return P.PolicyTarget.of(settings, "policy", code, build_timeout=60, **options)
+
+
 def recorded_error_answer():
     with open(os.path.join(GO, "TestActionManager_Test.json")) as handle:
         return json.load(handle)["interactions"][4]["response"]
@@ -156,8 +161,7 @@ def rollout(monkeypatch):
 def test_a_runtime_error_stops_the_tenant_before_lengthening(rollout):
     seen, writes = rollout
     client = Client(recorded_error_answer())
-    outcome = P.ensure_policy(client, {"session_lifetime": 600}, "policy", "code", "node22", None, "last", 60, False,
-                              runtime_tests=[case("admins")])
+    outcome = P.ensure_policy(client, target({"session_lifetime": 600}, runtime_tests=[case("admins")]), False)
     assert outcome["status"] == "failed" and "(from Auth0's runtime)" in outcome["errors"][0]
     assert outcome["runtime_test"]["summary"] == "1 of 1 tested on Auth0's runtime"
     # The lengthening setting waited for the Action, and the Action never got deployed.
@@ -166,5 +170,5 @@ def test_a_runtime_error_stops_the_tenant_before_lengthening(rollout):
 
 def test_runtime_test_false_sends_no_test(rollout):
     seen, writes = rollout
-    outcome = P.ensure_policy(Client(), {}, "policy", "code", "node22", None, "last", 60, False, runtime_test=False)
+    outcome = P.ensure_policy(Client(), target({}, runtime_test=False), False)
     assert seen["before_deploy"] is None and outcome["runtime_test"] is None and outcome["errors"] == []

@@ -4,6 +4,11 @@ import pytest
 from ansible_collections.sessionguard.auth0.plugins.module_utils import _tenant_rollout as P
 
 
+def target(settings, code="code", **options):
+    """The PolicyTarget of these tests: the policy Action "policy", a 60-second build timeout."""
+    return P.PolicyTarget.of(settings, "policy", code, build_timeout=60, **options)
+
+
 def settings_outcome(changed_fields=(), errors=()):
     before = dict((f, "3d") for f in changed_fields)
     after = dict((f, "1d") for f in changed_fields)
@@ -49,7 +54,7 @@ CURRENT = {"session_lifetime": 10080, "idle_session_lifetime": 4320, "ephemeral_
 
 
 def enforce(check_mode=False, code="code", desired=None):
-    return P.ensure_policy(None, desired or {}, "policy", code, "node22", None, "last", 60, check_mode)
+    return P.ensure_policy(None, target(desired or {}, code=code), check_mode)
 
 
 def test_compliant_tenant(parts):
@@ -210,7 +215,7 @@ def test_the_renderer_writes_the_marker():
 def test_self_service_enforces_settings_and_refuses_the_action(parts):
     script, calls = parts
     script["settings"] = settings_outcome(["session_lifetime"])
-    outcome = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service")
+    outcome = P.ensure_policy(None, target({}, plan="self_service"), False)
     assert [name for name, unused in calls] == ["settings"]
     assert outcome["status"] == "failed" and outcome["changed"] is True
     assert "Enterprise features" in outcome["errors"][0] and "action_on_self_service: skip" in outcome["errors"][0]
@@ -218,8 +223,7 @@ def test_self_service_enforces_settings_and_refuses_the_action(parts):
 
 def test_self_service_can_skip_the_action(parts):
     script, calls = parts
-    outcome = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service",
-                              action_on_self_service="skip")
+    outcome = P.ensure_policy(None, target({}, plan="self_service", action_on_self_service="skip"), False)
     assert [name for name, unused in calls] == ["settings"]
     assert outcome["errors"] == [] and outcome["skipped"] == ["action", "binding"]
     assert "only the tenant settings are enforced" in outcome["warnings"][0]
@@ -228,7 +232,7 @@ def test_self_service_can_skip_the_action(parts):
     assert outcome["left_in"] == ("tenant settings already applied; the Action was skipped (action_on_self_service: "
                                   "skip), so no per-login rule is enforced")
     # Without code there is no Action part to refuse or skip.
-    plain = P.ensure_policy(None, {}, "policy", None, "node22", None, "last", 60, False, plan="self_service")
+    plain = P.ensure_policy(None, target({}, code=None, plan="self_service"), False)
     assert plain["errors"] == [] and plain["skipped"] == [] and plain["status"] == "compliant"
 
 
@@ -236,10 +240,8 @@ def test_a_skipped_action_is_never_reported_changed_and_drift_still_gates(parts)
     """Issue 23: with settings written the status is still skipped; in check mode settings drift stays drifted."""
     script, calls = parts
     script["settings"] = settings_outcome(["session_lifetime"])
-    written = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, False, plan="self_service",
-                              action_on_self_service="skip")
+    written = P.ensure_policy(None, target({}, plan="self_service", action_on_self_service="skip"), False)
     assert written["status"] == "skipped" and written["changed"] is True
     assert written["left_in"].startswith("tenant settings applied; the Action was skipped")
-    checked = P.ensure_policy(None, {}, "policy", "code", "node22", None, "last", 60, True, plan="self_service",
-                              action_on_self_service="skip")
+    checked = P.ensure_policy(None, target({}, plan="self_service", action_on_self_service="skip"), True)
     assert checked["status"] == "drifted" and checked["skipped"] == ["action", "binding"]

@@ -396,21 +396,59 @@ def merged_markdown(merged):
     return "\n".join(lines) + "\n"
 
 
+ROLLBACK_BY = "sessionguard.auth0.rollback_session_policy"
 VERIFY_BY = "sessionguard.auth0.verify_session_policy"
 PREVIEW_BY = "sessionguard.auth0.preview_session_policy"
-# The statuses of a verification, in the order its counts name them.
+# The statuses of a verification and of a rollback, in the order their counts name them.
 VERIFY_STATUSES = ("failed", "not_verified", "verified", "not_available")
+ROLLBACK_STATUSES = ("failed", "other_tenant", "changed_since_report", "to_restore", "restored", "already_restored",
+                     "nothing_recorded", "not_in_report")
+# Why the rollback restored nothing on a tenant, where its record says no more.
+ROLLBACK_REASONS = {
+    "already_restored": "already as before the run: nothing to restore",
+    "nothing_recorded": "the run wrote nothing on it: nothing to restore",
+    "not_in_report": "not in the report: the run did not reach it",
+}
+
+
+def _restore_text(entry):
+    return "%s %s: %s -> %s" % (entry.get("part"), entry.get("field"), json.dumps(entry.get("current")),
+                                json.dumps(entry.get("restore_to")))
+
+
+def rollback_message(record):
+    """One line on what the rollback did (or, in check mode, would do) on a tenant, and why it did nothing."""
+    status = record.get("status")
+    if record.get("error"):
+        return record["error"]
+    if status == "changed_since_report":
+        return ("changed since the report, left as it is: %s (session_policy_rollback_force=true restores it anyway)"
+                % "; ".join("%s %s is %s, the run left %s" % (c.get("part"), c.get("field"), json.dumps(c.get("current")),
+                                                             json.dumps(c.get("left_by_run")))
+                            for c in record.get("conflicts") or []))
+    if record.get("restores"):
+        return "; ".join(_restore_text(entry) for entry in record["restores"])
+    return ROLLBACK_REASONS.get(status, status or "")
 
 
 def records_report(base, records, now, check_mode):
     """A read-only playbook's report (verify, preview) from its per-tenant records: ``base`` (what it read, who
     made it) with the records by tenant, the counts by status and one line per tenant."""
     records = sorted(records, key=lambda r: r.get("tenant") or "")
-    order = VERIFY_STATUSES if base.get("generated_by") == VERIFY_BY else ()
+    order = {VERIFY_BY: VERIFY_STATUSES, ROLLBACK_BY: ROLLBACK_STATUSES}.get(base.get("generated_by"), ())
+    if base.get("generated_by") == ROLLBACK_BY:
+        records = [dict(r, message=rollback_message(r)) for r in records]
     order += tuple(sorted(set(r.get("status") for r in records if r.get("status") and r.get("status") not in order)))
     counts = dict((status, n) for status, n in ((status, sum(1 for r in records if r.get("status") == status))
                                                 for status in order) if n)
     report = dict(base, generated_at=now, check_mode=check_mode, tenants=records, summary=counts)
+    if base.get("generated_by") == ROLLBACK_BY:
+        done = "would restore" if check_mode else "restored"
+        restored = counts.get("to_restore" if check_mode else "restored", 0)
+        report["heading"] = "%s%s %s %s." % ("Rollback (check mode): nothing was written. " if check_mode else "",
+                                             "It" if check_mode else "The rollback", done, plural(restored, "tenant")) + \
+            ("" if len(records) == restored else " The others: %s." % ", ".join(
+                "%d %s" % (n, status) for status, n in counts.items() if status not in ("restored", "to_restore")))
     report["lines"] = ["%s %s: %s" % (r.get("tenant"), r.get("status"), r.get("message")) for r in records if "status" in r]
     return report
 
@@ -424,6 +462,18 @@ def verify_markdown(report):
              "| tenant | status | what Auth0 did | requests |", "|---|---|---|---|"]
     lines += [_row(markdown_cell(r.get("tenant")), markdown_cell(r.get("status")), markdown_cell(r.get("message")),
                    markdown_cell(r.get("requests"))) for r in report.get("tenants") or []]
+    return "\n".join(lines) + "\n"
+
+
+def rollback_markdown(report):
+    lines = ["# Session policy rollback", "", "**%s**" % report.get("heading", ""), "",
+             "%s; undoing `%s`%s." % (report.get("generated_at", ""), markdown_cell(report.get("report") or ""),
+                                      ", forced" if report.get("force") else ""), "",
+             "| tenant | status | what it restores (now -> before the run) | why not, or the error |", "|---|---|---|---|"]
+    for record in report.get("tenants") or []:
+        restores = "<br>".join(markdown_cell(_restore_text(entry)) for entry in record.get("restores") or [])
+        why = "" if record.get("restores") and not record.get("error") else markdown_cell(record.get("message"))
+        lines.append(_row(markdown_cell(record.get("tenant")), markdown_cell(record.get("status")), restores, why))
     return "\n".join(lines) + "\n"
 
 
@@ -460,4 +510,6 @@ def markdown(report):
         return verify_markdown(report)
     if report.get("generated_by") == PREVIEW_BY:
         return preview_markdown(report)
+    if report.get("generated_by") == ROLLBACK_BY:
+        return rollback_markdown(report)
     return merged_markdown(report) if "slices" in report else rollout_markdown(report)

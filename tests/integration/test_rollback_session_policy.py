@@ -59,6 +59,17 @@ def test_apply_a_apply_b_rollback_restores_a_then_rerun_writes_nothing(playbook,
     assert sorted((r["part"], r["field"]) for r in found["tenants"][0]["restores"]) == [
         ("action", "deployed_version"), ("settings", "idle_session_lifetime")]
     assert '"settings.idle_session_lifetime": "3d"' in check.output
+    # At the rollout's standard: a heading and a line per tenant with what it would restore, a Markdown report,
+    # and the report's write is no change (the recap says changed=0 for a check run).
+    summary = check.task("Rollback summary, one line per tenant")["result"]["msg"]
+    assert summary[0] == "Rollback (check mode): nothing was written. It would restore 2 tenants."
+    assert summary[1].startswith('tenant1 to_restore: ') and 'settings idle_session_lifetime: "1d" -> "3d"' in summary[1]
+    assert "action deployed_version: " in summary[1]
+    md = (tmp_path / "session-policy-rollback.md").read_text()
+    assert md.startswith("# Session policy rollback\n\n**Rollback (check mode): nothing was written.")
+    assert 'settings idle\\_session\\_lifetime' not in md and 'settings idle_session_lifetime: "1d" -&gt; "3d"' in md
+    assert all(r["result"].get("changed") is not True for r in check.results if r["status"] != "skipped"
+               and r["task"] != "Restore the settings and the Action version the run replaced")
 
     run = playbook(ROLLBACK, inventory=inv)
     assert run.rc == 0, run
@@ -78,6 +89,9 @@ def test_apply_a_apply_b_rollback_restores_a_then_rerun_writes_nothing(playbook,
 
     again = playbook(ROLLBACK, inventory=inv)
     assert again.rc == 0, again
+    # A tenant it skips says why.
+    assert again.task("Rollback summary, one line per tenant")["result"]["msg"][1] == (
+        "tenant1 already_restored: already as before the run: nothing to restore")
     assert rollback_report(tmp_path)[1] == {"tenant1": "already_restored", "tenant2": "already_restored"}
     assert all(t.writes() == [] for t in emu.tenants)
     assert all(r["result"].get("changed") is not True for r in again.results if r["task"].startswith("Restore"))

@@ -138,3 +138,22 @@ def test_a_skipped_action_is_said_in_the_heading_the_lines_and_the_markdown():
     assert report["lines"][-1] == "! b skipped: tenant settings applied; the Action was skipped"
     assert report["summary"]["skipped"] == 1
     assert "| b | skipped |  | <br>Left in: tenant settings applied; the Action was skipped |" in R.markdown(report)
+
+
+def test_a_rollback_report_says_per_tenant_what_it_restores_or_why_not():
+    base = {"generated_by": R.ROLLBACK_BY, "report": "r.json", "force": False}
+    records = [{"tenant": "a", "status": "restored", "restores": [
+                   {"part": "settings", "field": "session_lifetime", "current": "1d", "restore_to": "3d"}]},
+               {"tenant": "b", "status": "nothing_recorded"},
+               {"tenant": "c", "status": "changed_since_report", "conflicts": [
+                   {"part": "settings", "field": "cookie_mode", "current": "persistent", "left_by_run": "non-persistent"}]}]
+    report = R.records_report(base, records, NOW, False)
+    assert report["heading"] == "The rollback restored 1 tenant. The others: 1 changed_since_report, 1 nothing_recorded."
+    assert report["lines"] == [
+        'a restored: settings session_lifetime: "1d" -> "3d"',
+        "b nothing_recorded: the run wrote nothing on it: nothing to restore",
+        'c changed_since_report: changed since the report, left as it is: settings cookie_mode is "persistent", the run '
+        'left "non-persistent" (session_policy_rollback_force=true restores it anyway)']
+    md = R.markdown(report)
+    assert '| a | restored | settings session_lifetime: "1d" -&gt; "3d" |  |' in md
+    assert "| b | nothing_recorded |  | the run wrote nothing on it: nothing to restore |" in md

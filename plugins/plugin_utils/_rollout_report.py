@@ -422,10 +422,10 @@ def rollback_message(record):
     if record.get("error"):
         return record["error"]
     if status == "changed_since_report":
+        conflicts = ["%s %s is %s, the run left %s" % (c.get("part"), c.get("field"), json.dumps(c.get("current")),
+                                                       json.dumps(c.get("left_by_run"))) for c in record.get("conflicts") or []]
         return ("changed since the report, left as it is: %s (session_policy_rollback_force=true restores it anyway)"
-                % "; ".join("%s %s is %s, the run left %s" % (c.get("part"), c.get("field"), json.dumps(c.get("current")),
-                                                             json.dumps(c.get("left_by_run")))
-                            for c in record.get("conflicts") or []))
+                % "; ".join(conflicts))
     if record.get("restores"):
         return "; ".join(_restore_text(entry) for entry in record["restores"])
     return ROLLBACK_REASONS.get(status, status or "")

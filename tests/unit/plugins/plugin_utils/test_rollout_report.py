@@ -142,8 +142,8 @@ def test_a_skipped_action_is_said_in_the_heading_the_lines_and_the_markdown():
 
 def test_a_rollback_report_says_per_tenant_what_it_restores_or_why_not():
     base = {"generated_by": R.ROLLBACK_BY, "report": "r.json", "force": False}
-    records = [{"tenant": "a", "status": "restored", "restores": [
-                   {"part": "settings", "field": "session_lifetime", "current": "1d", "restore_to": "3d"}]},
+    restore = {"part": "settings", "field": "session_lifetime", "current": "1d", "restore_to": "3d"}
+    records = [{"tenant": "a", "status": "restored", "restores": [restore]},
                {"tenant": "b", "status": "nothing_recorded"},
                {"tenant": "c", "status": "changed_since_report", "conflicts": [
                    {"part": "settings", "field": "cookie_mode", "current": "persistent", "left_by_run": "non-persistent"}]}]

@@ -104,6 +104,27 @@ def preview_session_policy(normalized, read):
     return preview(normalized, read)
 
 
+def group_session_policy_explanations(by_tenant):
+    """``{tenant: explain_session_policy's answers}`` -> the lines to print, each explanation once, headed by every
+    tenant that shares it (a fleet with one policy prints it once, not once per tenant)."""
+    if not isinstance(by_tenant, dict):
+        raise AnsibleFilterError("group_session_policy_explanations: expects a mapping of tenant to explanations")
+    groups, order = {}, []
+    for tenant in sorted(by_tenant):
+        lines = [line for answer in by_tenant[tenant] or [] for line in answer.get("lines") or []]
+        key = "\n".join(lines)
+        if key not in groups:
+            groups[key] = (lines, [])
+            order.append(key)
+        groups[key][1].append(tenant)
+    out = []
+    for key in order:
+        lines, tenants = groups[key]
+        out.append("%s %s:" % ("tenants" if len(tenants) > 1 else "tenant", ", ".join(tenants)))
+        out.extend(lines)
+    return out
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -114,4 +135,5 @@ class FilterModule(object):
             "explain_session_policy": explain_session_policy,
             "check_session_policy_expectations": check_session_policy_expectations,
             "preview_session_policy": preview_session_policy,
+            "group_session_policy_explanations": group_session_policy_explanations,
         }

@@ -32,8 +32,8 @@ ARGUMENT_SPEC = dict(
 )
 FILE_MODE = 0o644
 DIR_MODE = 0o755
-# The role's variables the rollout report reads, per tenant: its invalid-policy record (a fact), else the
-# session_policy task's registered result, the prepared policy and the connection.
+# The role's variables the rollout report reads, per tenant: a record set as a fact, the session_policy task's
+# registered result, else the validate step's (session_policy_render) result, whose errors make it invalid.
 RECORD_VAR, RESULT_VAR, PREPARED_VAR = "session_policy_record", "session_policy__result", "session_policy__prepared"
 
 
@@ -93,6 +93,8 @@ def play_records(hostvars, hosts, batch, previous, now):
         tenant = hostvars[host]
         if RECORD_VAR in tenant:
             records.append(tenant[RECORD_VAR])
+        elif RESULT_VAR not in tenant and (tenant.get(PREPARED_VAR) or {}).get("errors"):
+            records.append(_rollout_report.invalid_record(host, tenant[PREPARED_VAR]["errors"], now))
         elif RESULT_VAR in tenant:
             connection = tenant.get("session_policy_connection") or {}
             domain = connection.get("domain") or tenant.get("session_policy_domain") or ""

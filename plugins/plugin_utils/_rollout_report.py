@@ -61,11 +61,21 @@ def tenant_record(tenant, result, domain, policy, reported_at):
     if result.get("failed") and status not in ("drifted", "invalid"):
         status = "failed"
     args = (result.get("invocation") or {}).get("module_args") or {}
-    return dict(tenant=tenant, domain=args.get("domain") or domain or "", status=status,
-                differences=result.get("differences") or [], operations=result.get("operations") or [],
-                left_in=result.get("left_in") or NOT_REACHED_LEFT_IN, replaced=result.get("replaced") or {},
-                error=(result.get("msg") or "failed") if status in ("failed", "invalid") else "",
-                policy=result.get("policy_hash") or policy or "", reported_at=reported_at)
+    record = dict(tenant=tenant, domain=args.get("domain") or domain or "", status=status,
+                  differences=result.get("differences") or [], operations=result.get("operations") or [],
+                  left_in=result.get("left_in") or NOT_REACHED_LEFT_IN, replaced=result.get("replaced") or {},
+                  error=(result.get("msg") or "failed") if status in ("failed", "invalid") else "",
+                  policy=result.get("policy_hash") or policy or "", reported_at=reported_at)
+    if status == "invalid" and result.get("policy_errors"):
+        record["errors"] = list(result["policy_errors"])
+    return record
+
+
+def invalid_record(tenant, errors, reported_at):
+    """The record of a tenant whose policy the validate step refused: nothing was sent to any tenant."""
+    return dict(tenant=tenant, domain="", status="invalid", differences=[], operations=[],
+                left_in="unchanged: the policy is invalid, no tenant was touched", replaced={},
+                error="; ".join(errors), errors=list(errors), policy="", reported_at=reported_at)
 
 
 def plural(count, word):
@@ -94,8 +104,11 @@ def console_lines(records):
     for record in records:
         if record["status"] not in ("invalid", "failed", "drifted", "changed", "skipped"):
             continue
-        # The errors of an invalid policy are on the console already, one per line.
-        details = ["see the errors above"] if record["status"] == "invalid" else ([record["error"]] if record.get("error") else [])
+        if record["status"] == "invalid" and record.get("errors"):
+            # Every error of the policy on a line of its own, each naming its path.
+            lines.extend("! %s invalid: %s" % (record["tenant"], error) for error in record["errors"])
+            continue
+        details = [record["error"]] if record.get("error") else []
         if record["status"] == "skipped" and record.get("left_in"):
             details.append(record["left_in"])
         details += [difference_text(d) for d in record.get("differences") or []]

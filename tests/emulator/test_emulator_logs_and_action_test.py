@@ -143,3 +143,13 @@ def test_test_needs_create_actions(api):
     api.login()
     r = api.post("/actions/actions/%s/test" % action["id"], {"payload": {"event": {}}})
     assert r.status_code == 403 and "create:actions" in r.json()["message"]
+
+
+def test_a_date_range_compares_instants_not_text():
+    # "...:03.456Z" is after "...:03Z", though as text it sorts before it ('.' < 'Z'): a verify run started in the
+    # same second as the sign-in that clamped would miss the clamp's warning.
+    from auth0_emulator import logs
+    event = {"type": "w", "date": "2026-12-07T21:00:03.456Z"}
+    assert logs._matches(event, logs._parse_q('type:"w" AND date:[2026-12-07T21:00:03Z TO *]'))
+    assert not logs._matches(event, logs._parse_q('date:[2026-12-07T21:00:04Z TO *]'))
+    assert logs._matches(event, logs._parse_q('date:{* TO 2026-12-07T21:00:04Z}'))

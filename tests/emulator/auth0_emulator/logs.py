@@ -157,6 +157,15 @@ def _lookup(event, field):
     return value
 
 
+def _comparable(text):
+    """A date as its instant, so that ranges compare times (``...:03.456Z`` is after ``...:03Z``, which a string
+    comparison gets wrong); anything else as the text itself."""
+    try:
+        return (0, datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return (1, text)
+
+
 def _matches(event, terms):
     for term in terms:
         value = _lookup(event, term[1])
@@ -167,9 +176,9 @@ def _matches(event, terms):
         unused, unused_field, low, high, low_inclusive, high_inclusive = term
         if value is None:
             return False
-        value = str(value)
-        if low != "*" and (value < low or (value == low and not low_inclusive)):
+        value = _comparable(str(value))
+        if low != "*" and (value < _comparable(low) or (value == _comparable(low) and not low_inclusive)):
             return False
-        if high != "*" and (value > high or (value == high and not high_inclusive)):
+        if high != "*" and (value > _comparable(high) or (value == _comparable(high) and not high_inclusive)):
             return False
     return True

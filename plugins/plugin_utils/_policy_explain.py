@@ -119,7 +119,8 @@ def _condition_line(item):
                                has)
 
 
-# What Auth0 leaves undocumented about each unconfirmed cap (facts file, "Post-Login Action session API").
+# What Auth0 leaves undocumented about each unconfirmed cap (its post-login api object reference,
+# https://auth0.com/docs/customize/actions/explore-triggers/signup-and-login-triggers/login-trigger/post-login-api-object).
 _UNDOCUMENTED_CAP = {
     "idle_session_lifetime": "the idle lifetime of a persistent session (only the maximum absolute lifetime is "
                              "documented)",

@@ -172,7 +172,8 @@ def _idle_within_absolute(effects, prefix, is_rule):
 
     When the Action sets no absolute lifetime, a persistent session's is the tenant
     session_lifetime, which also caps setIdleExpiresAt ("cannot be set higher than the maximum
-    absolute session lifetime": facts file, "Post-Login Action session API").
+    absolute session lifetime": Auth0's post-login api object reference,
+    https://auth0.com/docs/customize/actions/explore-triggers/signup-and-login-triggers/login-trigger/post-login-api-object).
     """
     idle, absolute = effects["idle_session_lifetime"], effects["session_lifetime"]
     granted = (FROM_RULE, FROM_DEFAULT)

@@ -142,7 +142,8 @@ def logins(draw):
 
 
 def event_of(login, created):
-    """The Auth0 post-login event such a login produces (facts file, "Post-Login Action session API")."""
+    """The Auth0 post-login event such a login produces (Auth0's post-login event object reference,
+    https://auth0.com/docs/customize/actions/explore-triggers/signup-and-login-triggers/login-trigger/post-login-event-object)."""
     event = {"session": {"id": "s1"}}
     if created is not None:
         event["session"]["created_at"] = created

@@ -95,7 +95,8 @@ def get_version(t, r, action_id, version_id):
     return 200, t.action_store.version(action_id, version_id)
 
 
-# Scope as for the draft deploy (facts file: create:actions deploys); unconfirmed for this route.
+# Scope as for the draft deploy (create:actions, Auth0's Management API reference for
+# POST /api/v2/actions/actions/{id}/deploy); unconfirmed for this route.
 @route("POST", r"/actions/actions/([^/]+)/versions/([^/]+)/deploy", "create:actions")
 def deploy_version(t, r, action_id, version_id):
     return 200, t.action_store.deploy_version(action_id, version_id, r.body)

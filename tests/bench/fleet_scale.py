@@ -73,7 +73,7 @@ def ansible(directory, inventory, forks, playbook, extra, log_name):
     return measured(work)
 
 
-def settle(below=2.0, longest=90):
+def settle(below=2.0, longest=45):
     """Wait (up to ``longest`` seconds) for the 1-minute load average to fall below ``below``, so that one run's
     load does not inflate the next one's CPU time; the load left is recorded with each run either way."""
     deadline = time.time() + longest

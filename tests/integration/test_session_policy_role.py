@@ -357,7 +357,7 @@ def test_validation_errors_printed_once_one_per_line(playbook, emulator, tmp_pat
     assert run.rc != 0
     assert all(t.requests() == [] for t in emu.tenants)
     # The plan summary lists every error, one per line, once; the validate step's own task prints none of them.
-    shown = run.task("Plan summary")["result"]["msg"]
+    shown = run.task("Show every error of the session policy, one per line")["result"]["msg"]
     errors = [line for line in shown if line.startswith("! tenant2 invalid: ")]
     assert len(errors) == 2, shown
     assert errors[0].startswith("! tenant2 invalid: session_policy_rules[0].match.risk_confidense: is not a known key "

@@ -29,12 +29,13 @@ ARGUMENT_SPEC = dict(
     report=dict(type="dict"),
     batches=dict(type="raw"),
     records_from=dict(type="str"),
+    invalid=dict(type="dict"),
 )
 FILE_MODE = 0o644
 DIR_MODE = 0o755
-# The role's variables the rollout report reads, per tenant: a record set as a fact, the session_policy task's
-# registered result, else the validate step's (session_policy_render) result, whose errors make it invalid.
-RECORD_VAR, RESULT_VAR, PREPARED_VAR = "session_policy_record", "session_policy__result", "session_policy__prepared"
+# The role's variables the rollout report reads, per tenant: a record set as a fact, else the session_policy
+# task's registered result.
+RECORD_VAR, RESULT_VAR = "session_policy_record", "session_policy__result"
 
 
 def check_name(name):
@@ -93,14 +94,11 @@ def play_records(hostvars, hosts, batch, previous, now):
         tenant = hostvars[host]
         if RECORD_VAR in tenant:
             records.append(tenant[RECORD_VAR])
-        elif RESULT_VAR not in tenant and (tenant.get(PREPARED_VAR) or {}).get("errors"):
-            records.append(_rollout_report.invalid_record(host, tenant[PREPARED_VAR]["errors"], now))
         elif RESULT_VAR in tenant:
             connection = tenant.get("session_policy_connection") or {}
             domain = connection.get("domain") or tenant.get("session_policy_domain") or ""
             reported_at = now if host in batch or not reported_before.get(host) else reported_before[host]
-            records.append(_rollout_report.tenant_record(host, tenant[RESULT_VAR], domain,
-                                                         (tenant.get(PREPARED_VAR) or {}).get("policy_hash"), reported_at))
+            records.append(_rollout_report.tenant_record(host, tenant[RESULT_VAR], domain, None, reported_at))
     return records
 
 
@@ -117,7 +115,8 @@ class ActionModule(ControllerAction):
         if params["records_from"]:
             report = self._records_report(params["records_from"], report or {})
         elif report is None:
-            report = self._rollout_report(os.path.join(path, name + ".json") if path else None, params["batches"])
+            report = self._rollout_report(os.path.join(path, name + ".json") if path else None, params["batches"],
+                                          params["invalid"] or {})
             result["summary"] = _rollout_report.plan_summary(
                 report, self._task_vars["ansible_play_batch"], os.path.join(path, name + ".md") if path else None)
         result.update(report=report, changed=False, paths=[])
@@ -143,7 +142,7 @@ class ActionModule(ControllerAction):
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return _rollout_report.records_report(base, records, now, bool(task_vars.get("ansible_check_mode")))
 
-    def _rollout_report(self, json_path, batches):
+    def _rollout_report(self, json_path, batches, invalid):
         task_vars = self._task_vars
         check_mode = bool(task_vars.get("ansible_check_mode"))
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -153,5 +152,9 @@ class ActionModule(ControllerAction):
             batches=_rollout_report.rollout_batches(batches, check_mode),
             pattern=task_vars.get("session_policy_hosts") or "all", limit=task_vars.get("ansible_limit") or "", now=now)
         previous = _previous(json_path) if json_path else {}
-        records = play_records(task_vars["hostvars"], sorted(play.hosts), set(play.batch), previous, now)
+        if invalid:
+            # The validate step found these (session_policy_render with tenants): no tenant was reached.
+            records = [_rollout_report.invalid_record(tenant, errors, now) for tenant, errors in sorted(invalid.items())]
+        else:
+            records = play_records(task_vars["hostvars"], sorted(play.hosts), set(play.batch), previous, now)
         return _rollout_report.rollout_report(play, records, previous)

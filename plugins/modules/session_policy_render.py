@@ -56,6 +56,15 @@ options:
     description: The tenant's name in expectation failures, usually C(inventory_hostname).
     type: str
     default: the policy
+  tenants:
+    description:
+      - Validate the policy of each of these inventory hosts instead, in this one task, from the role's variables
+        of each (C(session_policy_tenant), C(session_policy_rules), C(session_policy_default), C(session_policy_plan),
+        C(session_policy_expectations)) - the shipped playbook's validate step, run once for the fleet.
+      - Returns RV(checked) and RV(invalid), never fails on an invalid policy, and ignores the other options.
+    type: list
+    elements: str
+    version_added: 0.2.0
   rendered:
     description:
       - Return the rendered Action and its tests (RV(code), RV(runtime_tests), RV(settings), RV(expectations)).
@@ -102,9 +111,19 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+checked:
+  description: How many tenants O(tenants) named.
+  returned: with O(tenants)
+  type: int
+  sample: 120
+invalid:
+  description: Each tenant of O(tenants) whose policy is empty or invalid, with every error.
+  returned: with O(tenants)
+  type: dict
+  sample: {acme-dev: ["session_policy_default.session_lifetime: has unknown unit 'x'"]}
 errors:
   description: Every error of the policy and of its expectations, one line each; empty when all is well.
-  returned: always
+  returned: without O(tenants)
   type: list
   elements: str
   sample: ["session_policy_default.session_lifetime: has unknown unit 'x'"]
@@ -120,7 +139,7 @@ settings:
   sample: {session_lifetime: 30d, idle_session_lifetime: 3d}
 policy_hash:
   description: Twelve characters that name this policy (its settings and Action code); the role's report shows it per tenant.
-  returned: always
+  returned: without O(tenants)
   type: str
   sample: 3f2a9c01b7de
 expectations:

@@ -52,6 +52,13 @@ options:
         (RV(report.lines)); its Markdown is chosen by the base's C(generated_by).
     type: str
     version_added: 0.2.0
+  invalid:
+    description:
+      - Tenants whose policy the validate step found invalid, each with its errors (the C(invalid) that
+        M(sessionguard.auth0.session_policy_render) returns with its C(tenants) option): the report is of a run that
+        stopped before any tenant was touched, these tenants V(invalid), the others not reached.
+    type: dict
+    version_added: 0.2.0
   batches:
     description:
       - The rollout's stages, as the play's C(serial) (the playbook's C(session_policy_batches)), so that the

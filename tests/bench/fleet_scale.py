@@ -151,7 +151,23 @@ def render(loaded):
              "emulator with 50 ms latency per request. CPU is the whole process tree's (controller, forked workers); "
              "the floor is a play of one no-op action task (`ansible.builtin.debug`) per host over the same "
              "inventory, in the same run: what ansible-core itself costs per host and task. The load average "
-             "before each run is shown, since a busy machine inflates CPU time.", ""]
+             "before each run is shown: it is the decaying average the previous run left (the runs follow each "
+             "other after at most 45 s of settling), not work running beside the measured one.", "",
+             "What each tenant costs, in tasks (each task on each host is a forked worker, ansible-core's own cost):",
+             "",
+             "- **Role in a user's play** (`roles: [sessionguard.auth0.session_policy]`): 2 per tenant, "
+             "ansible-core's check of the role's arguments and the `session_policy` task, which validates, renders "
+             "and enforces in one step (4 requests, 1 token); the report and plan summary run once per batch.",
+             "- **Shipped playbook**: 1 per tenant, the `session_policy` task. Its validate play checks every "
+             "tenant's policy in one task for the whole fleet (`session_policy_render` with `tenants`), so a bad "
+             "policy on the last tenant still stops the run before the first write; its enforce entry point has no "
+             "argument check of its own.",
+             "- **First apply**: 11 requests plus build polls plus one run of the draft on Auth0's runtime per "
+             "expectation (the example policy: 4). Its CPU figure includes the emulator's own Node.js processes "
+             "that run those tests and builds (children of the benchmark's process, like the playbook), so it "
+             "overstates the collection's cost; so does its peak memory.",
+             "- **Verify and preview** (100 tenants only) run a module per tenant (an interpreter each): their CPU "
+             "is not the rollout's; their requests per tenant are the figure that matters.", ""]
     for path, results in loaded:
         meta = results["meta"]
         floor = _find(results, "floor")

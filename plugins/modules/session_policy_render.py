@@ -68,7 +68,7 @@ options:
   rendered:
     description:
       - Return the rendered Action and its tests (RV(code), RV(runtime_tests), RV(settings), RV(expectations)).
-      - V(false) returns the verdict only (RV(errors), RV(policy_hash)), as the role's validate step asks: the
+      - V(false) returns the verdict only (RV(errors), RV(policy_hash)), as the role's validate step asks - the
         M(sessionguard.auth0.session_policy) task renders the policy again itself, and a fleet's results are held by
         the controller for the whole run.
     type: bool

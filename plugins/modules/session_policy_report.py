@@ -55,7 +55,7 @@ options:
   invalid:
     description:
       - Tenants whose policy the validate step found invalid, each with its errors (the C(invalid) that
-        M(sessionguard.auth0.session_policy_render) returns with its C(tenants) option): the report is of a run that
+        M(sessionguard.auth0.session_policy_render) returns with its C(tenants) option) - the report is of a run that
         stopped before any tenant was touched, these tenants V(invalid), the others not reached.
     type: dict
     version_added: 0.2.0

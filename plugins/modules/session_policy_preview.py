@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: session_policy_preview
 short_description: Read an Auth0 tenant's recent logins and deployed session policy, for a preview
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Read-only. Reads the tenant's newest successful logins (log events of type C(s)) in a time window, at most
     O(max_logins), with C(GET /api/v2/logs) (100 a request, O(page_pause) seconds between requests), and keeps of

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: session_policy_verify
 short_description: Check what an Auth0 tenant really did after a session policy rollout
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Read-only. Checks, on one tenant, that the session policy Action deployed is the version the last applying
     run recorded and that it is bound to the C(post-login) trigger; that each canary user's newest session created

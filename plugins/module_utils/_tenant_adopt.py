@@ -17,22 +17,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import _policy_of_line
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import policy_in_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import find_action
 from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
 from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import format_minutes
 from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_rollout import TRIGGER, is_generated_policy
 
 _LIFETIMES = ("session_lifetime", "idle_session_lifetime")
-
-
-def policy_in_code(code):
-    """The POLICY data of rendered Action code, or None when it carries none."""
-    for line in (code or "").splitlines():
-        policy = _policy_of_line(line)
-        if policy is not None:
-            return policy
-    return None
 
 
 def _effects(data):

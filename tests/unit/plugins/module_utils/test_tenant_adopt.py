@@ -1,7 +1,8 @@
 """Adopting a tenant: the deployed Action's policy back as the role's variables, rendering the same code again."""
 import pytest
 
-from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_adopt import as_variables, policy_in_code
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import policy_in_code
+from ansible_collections.sessionguard.auth0.plugins.module_utils._tenant_adopt import as_variables
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_validate import validate_policy
 

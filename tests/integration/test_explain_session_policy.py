@@ -115,7 +115,7 @@ def test_a_wrong_expectation_stops_the_run_before_any_request(playbook, emulator
                "cookie_mode: expected persistent, got non-persistent (the rule)")
     assert message in run.output, run
     # An unmet expectation makes the policy invalid: listed, recorded, and the run stops before any request.
-    assert "The session policy of tenant2 is invalid: 1 error, listed above. Nothing was sent to any tenant." in run.output
+    assert "The session policy of tenant2 is invalid, each error listed above. Nothing was sent to any tenant." in run.output
 
 
 def test_render_action_alone_fails_on_an_invalid_policy_listing_every_error(playbook):

@@ -129,13 +129,16 @@ def run_catalogue(workdir, entries=None):
             outcomes.append(_judge(entry, tenant, results))
         role_results = [r for run in role_runs for r in run.results]
         for entry, tenant in zip(roles, role_tenants):
-            results = [r for r in role_results if r["host"] == tenant.name and r["status"] == "failed"]
-            # An invalid policy's errors are printed once, one per line, by the task before the stop.
-            shown = [r for r in role_results if r["host"] == tenant.name
-                     and r["task"] == "Show every error of the session policy, one per line"]
-            if results and shown:
-                results = [dict(results[0], result=dict(results[0]["result"],
-                                                        msg="\n".join(shown[0]["result"].get("msg") or [])))]
+            # An invalid policy's errors are printed once for the fleet, one per line ("! <tenant> invalid: <error>"),
+            # by the validate play's one task before the stop; any other failure is the tenant's own failed result.
+            prefix = "! %s invalid: " % tenant.name
+            shown = [line[len(prefix):] for r in role_results
+                     if r["task"] == "Show every error of the session policy, one per line"
+                     for line in r["result"].get("msg") or [] if line.startswith(prefix)]
+            if shown:
+                results = [dict(task="validate", host=tenant.name, status="failed", result=dict(msg="\n".join(shown)))]
+            else:
+                results = [r for r in role_results if r["host"] == tenant.name and r["status"] == "failed"]
             outcomes.append(_judge(entry, tenant, results[:1]))
     finally:
         emu.stop()

@@ -28,8 +28,9 @@ import random
 from hypothesis import HealthCheck, assume, given, seed, settings
 from hypothesis import strategies as st
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._durations import format_instant
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_evaluate import (
-    evaluate, expiry_instants, format_instant, instant, parse_login)
+    evaluate, expiry_instants, instant, parse_login)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_explain import (
     LOGINS_PATH, explain, parse_cases)
 from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_render import render_action

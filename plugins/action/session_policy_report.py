@@ -35,7 +35,8 @@ FILE_MODE = 0o644
 DIR_MODE = 0o755
 # The role's variables the rollout report reads, per tenant: a record set as a fact, else the session_policy
 # task's registered result.
-RECORD_VAR, RESULT_VAR = "session_policy_record", "session_policy__result"
+RECORD_VAR = "session_policy_record"
+RESULT_VAR = "session_policy__result"
 
 
 def check_name(name):

@@ -48,8 +48,8 @@ options:
     description:
       - Build the report of a read-only playbook (C(sessionguard.auth0.verify_session_policy),
         C(sessionguard.auth0.preview_session_policy)) from each play host's record in this variable, over O(report)
-        as its base - the records by tenant, the counts by status (RV(report.summary)) and one line per tenant
-        (RV(report.lines)); its Markdown is chosen by the base's C(generated_by).
+        as its base - the records by tenant, the counts by status (C(summary) in RV(report)) and one line per tenant
+        (C(lines)); its Markdown is chosen by the base's C(generated_by).
     type: str
     version_added: 0.2.0
   invalid:

@@ -19,9 +19,10 @@ from ansible_collections.sessionguard.auth0.plugins.plugin_utils._policy_vocabul
     DEFAULT_PATH, EFFECT_LIFETIMES)
 
 # The tenant setting that caps an Action's lifetime, by the session's cookie mode. For persistent
-# sessions: setExpiresAt "cannot go past the tenant's maximum lifetime" (Auth0's post-login api object
-# reference, https://auth0.com/docs/customize/actions/explore-triggers/signup-and-login-triggers/login-trigger/post-login-api-object). Which fields cap a session made non-persistent is not documented (same
-# page): the ephemeral twins are the collection's assumption, see docs/policy.md "Capping".
+# sessions: setExpiresAt "cannot go past the tenant's maximum lifetime" (Auth0's post-login api object reference,
+# https://auth0.com/docs/customize/actions/explore-triggers/signup-and-login-triggers/login-trigger/post-login-api-object).
+# Which fields cap a session made non-persistent is not documented (same page): the ephemeral twins are the
+# collection's assumption, see docs/policy.md "Capping".
 CAP_FIELDS = {
     "persistent": {"session_lifetime": "session_lifetime", "idle_session_lifetime": "idle_session_lifetime"},
     "non-persistent": {"session_lifetime": "ephemeral_session_lifetime",

@@ -103,9 +103,9 @@ def run_all(args):
             plan = list(RUNS)
             if args.read_only:
                 # Last: they run a module per tenant, and the load they leave would weigh on the runs after them.
-                plan += [(label, playbook, ["-e", json.dumps({"session_policy_report_name": "applied",
-                                                                  "session_policy_preview_page_pause": 0})], phase)
-                             for label, playbook, phase in READ_ONLY]
+                read_only_vars = ["-e", json.dumps({"session_policy_report_name": "applied",
+                                                    "session_policy_preview_page_pause": 0})]
+                plan += [(label, playbook, read_only_vars, phase) for label, playbook, phase in READ_ONLY]
             for label, playbook, extra, phase in plan:
                 settle()
                 if phase == "check":

@@ -21,9 +21,9 @@ CANARIES = [
 ]
 
 
-def sign_in_canaries(emu, canaries=CANARIES):
+def sign_in_canaries(emu, canaries=None):
     for tenant in emu.tenants:
-        for canary in canaries:
+        for canary in CANARIES if canaries is None else canaries:
             signed = tenant.sign_in(canary["user_id"], login=canary["login"])
             assert signed["error"] is None, signed
 

@@ -285,8 +285,8 @@ def test_the_action_reads_no_value_explain_refuses(node):
             counts["country_refused"] += "country" in login and "country" not in kept
             text = json.dumps(login)
             counts["deep"] += '[{"a": [{"a": [{"a": [{"a": [{"a": [{"a": [{"a": [{"a": [{"a": [{"a": [{"a"' in text
-            counts["lists"] += any(isinstance(login.get(key), list) for key in ("organization", "client", "client_name",
-                                                                                 "connection", "country", "app_metadata"))
+            scalars = ("organization", "client", "client_name", "connection", "country", "app_metadata")
+            counts["lists"] += any(isinstance(login.get(key), list) for key in scalars)
             counts["proto"] += any(name in text for name in PROTO[:2])
         counts["policies"] += 1
 

@@ -31,8 +31,9 @@ def session(created, expires, idle, last=None):
 
 
 class FakeClient(object):
-    def __init__(self, sessions=None, logs=None, action=ACTION, bound=True, fail=None):
-        self.sessions, self.logs, self.action, self.bound, self.fail = sessions, logs or [], action, bound, fail
+    def __init__(self, sessions=None, logs=None, action=None, bound=True, fail=None):
+        self.sessions, self.logs, self.bound, self.fail = sessions, logs or [], bound, fail
+        self.action = ACTION if action is None else action
         self.sent = []
 
     paginate = Auth0Client.paginate

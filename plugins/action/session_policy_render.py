@@ -64,7 +64,7 @@ class ActionModule(ControllerAction):
             variables = hostvars[tenant]
             values = dict((option, variables.get(name, fallback)) for option, name, fallback in POLICY_VARS)
             errors = prepare_policy(values["tenant"], values["rules"], values["default"], values["plan"],
-                                    values["expectations"], tenant)["errors"]
+                                    values["expectations"], tenant, render=False)["errors"]
             if errors:
                 invalid[tenant] = errors
         result.update(changed=False, checked=len(tenants), invalid=invalid)

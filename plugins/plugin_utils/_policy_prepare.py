@@ -35,7 +35,7 @@ def policy_hash(settings, code):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def prepare_policy(tenant, rules, default, plan, expectations, name):
+def prepare_policy(tenant, rules, default, plan, expectations, name, render=True):
     """``{errors, settings, code, policy_hash, expectations, runtime_tests}`` of one tenant's policy; no request.
 
     ``errors`` lists every problem at once, one line each: an empty policy, the validator's errors,
@@ -43,6 +43,8 @@ def prepare_policy(tenant, rules, default, plan, expectations, name):
     ``expectations`` are the cases that passed, each with the rule that answered it. ``runtime_tests`` are
     the events the session_policy task runs the draft with on Auth0's runtime before a deploy
     (``_policy_runtime_tests``): one per expectation, or with none, one per rule and one for the default.
+    With ``render`` false only the verdict is made (``errors``; no code, tests or hash), as the fleet's validate
+    step needs it.
     """
     # Too deep for the report's JSON: validate_policy says so, and the report shows no settings.
     settings = {} if too_deep(tenant, [TENANT_PATH]) else plain(tenant) or {}
@@ -57,6 +59,8 @@ def prepare_policy(tenant, rules, default, plan, expectations, name):
         if not problems:
             passed, problems = check_expectations(normalized, cases, name or "the policy")
         errors.extend(problems)
+    if not render:
+        return dict(errors=errors, settings=settings, expectations=passed)
     code = "" if errors else render_action(normalized)
     return dict(errors=errors, settings=settings, code=code, policy_hash=policy_hash(settings, code),
                 expectations=passed, runtime_tests=[] if errors else runtime_tests(normalized, cases))

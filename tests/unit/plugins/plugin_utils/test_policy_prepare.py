@@ -65,3 +65,12 @@ def test_an_unmet_or_malformed_expectation_is_an_error_naming_the_tenant():
                                   'got non-persistent (the rule)']
     malformed = prepare_policy(TENANT, RULES, DEFAULT, "enterprise", "kiosk", "acme-prod")
     assert malformed["errors"] == ["session_policy_expectations: must be a list of {name, login, expect}; got a string"]
+
+
+def test_the_verdict_alone_has_the_same_errors_and_renders_nothing():
+    from ansible_collections.sessionguard.auth0.plugins.plugin_utils import _policy_prepare as P
+    bad = [{"name": "x", "match": {"clients": ["a"]}, "session_lifetime": "30x"}]
+    full = P.prepare_policy({}, bad, {}, "enterprise", [], "t")
+    verdict = P.prepare_policy({}, bad, {}, "enterprise", [], "t", render=False)
+    assert verdict["errors"] == full["errors"] and verdict["errors"]
+    assert "code" not in verdict and "runtime_tests" not in verdict

@@ -99,7 +99,7 @@ def play_records(hostvars, hosts, batch, previous, now):
             connection = tenant.get("session_policy_connection") or {}
             domain = connection.get("domain") or tenant.get("session_policy_domain") or ""
             reported_at = now if host in batch or not reported_before.get(host) else reported_before[host]
-            records.append(_rollout_report.tenant_record(host, tenant[RESULT_VAR], domain, None, reported_at))
+            records.append(_rollout_report.tenant_record(host, tenant[RESULT_VAR], domain, reported_at))
     return records
 
 

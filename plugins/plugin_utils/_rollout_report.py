@@ -51,7 +51,7 @@ def batch_ends(batches, total):
     return ends
 
 
-def tenant_record(tenant, result, domain, policy, reported_at):
+def tenant_record(tenant, result, domain, reported_at):
     """A tenant's record from its ``session_policy`` task result.
 
     A failed task is ``failed``, except the drift gate (``fail_on_drift``), which fails with the status
@@ -65,7 +65,7 @@ def tenant_record(tenant, result, domain, policy, reported_at):
                   differences=result.get("differences") or [], operations=result.get("operations") or [],
                   left_in=result.get("left_in") or NOT_REACHED_LEFT_IN, replaced=result.get("replaced") or {},
                   error=(result.get("msg") or "failed") if status in ("failed", "invalid") else "",
-                  policy=result.get("policy_hash") or policy or "", reported_at=reported_at)
+                  policy=result.get("policy_hash") or "", reported_at=reported_at)
     if status == "invalid" and result.get("policy_errors"):
         record["errors"] = list(result["policy_errors"])
     return record

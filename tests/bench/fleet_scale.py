@@ -27,8 +27,8 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH)
 
 from auth0_emulator import Emulator  # noqa: E402
-from run_bench import (DOC, RESULTS, ROOT, drift_every_tenant, ensure_collection_link, log, measured,  # noqa: E402
-                       request_stats, versions, write_inventory)
+from run_bench import (DOC, RESULTS, ROOT, drift_every_tenant, ensure_collection_link, load_results, log,  # noqa: E402
+                       measured, request_stats, versions, write_inventory)
 
 START, END = "<!-- fleet-scale:start -->", "<!-- fleet-scale:end -->"
 USER_PLAY = """- name: The session policy, as a user's own play runs the role
@@ -219,11 +219,7 @@ def main(argv=None):
     parser.add_argument("--render", nargs="+", metavar="RESULTS.json", help="write the doc section from these files")
     args = parser.parse_args(argv)
     if args.render:
-        loaded = []
-        for path in args.render:
-            with open(path) as handle:
-                loaded.append((os.path.relpath(path, ROOT), json.load(handle)))
-        write_section(render(loaded))
+        write_section(render(load_results(args.render)))
         return 0
     results = run_all(args)
     out = args.out or os.path.join(RESULTS, "scale-%d.json" % args.tenants)

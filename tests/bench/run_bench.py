@@ -515,13 +515,18 @@ def check_targets(results):
 
 # ---------------------------------------------------------------- the doc
 
-def render(result_files, doc_path):
-    from render_doc import render_markdown  # noqa: E402  (tests/bench/render_doc.py)
+def load_results(result_files):
+    """``[(path relative to the repository, results)]`` of results files, for a doc renderer."""
     loaded = []
     for path in result_files:
         with open(path) as handle:
             loaded.append((os.path.relpath(path, ROOT), json.load(handle)))
-    text = render_markdown(loaded)
+    return loaded
+
+
+def render(result_files, doc_path):
+    from render_doc import render_markdown  # noqa: E402  (tests/bench/render_doc.py)
+    text = render_markdown(load_results(result_files))
     with open(doc_path, "w") as handle:
         handle.write(text)
     log("wrote %s" % os.path.relpath(doc_path, ROOT))

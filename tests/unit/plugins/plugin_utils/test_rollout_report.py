@@ -52,15 +52,15 @@ def test_check_mode_is_one_batch_and_the_default_stages_are_canary_five_rest():
 
 
 def test_a_failed_task_is_failed_but_the_drift_gate_stays_drifted():
-    gate = R.tenant_record("a", {"failed": True, "status": "drifted", "msg": "drift", "differences": [1]}, "d", "p", NOW)
+    gate = R.tenant_record("a", {"failed": True, "status": "drifted", "msg": "drift", "differences": [1]}, "d", NOW)
     assert gate["status"] == "drifted" and gate["error"] == "" and gate["differences"] == [1]
-    broken = R.tenant_record("b", {"failed": True, "status": "compliant", "msg": "HTTP 500"}, "d", "p", NOW)
+    broken = R.tenant_record("b", {"failed": True, "status": "compliant", "msg": "HTTP 500", "policy_hash": "p"}, "d", NOW)
     assert broken["status"] == "failed" and broken["error"] == "HTTP 500"
-    assert broken["left_in"] == R.NOT_REACHED_LEFT_IN
-    unreached = R.tenant_record("c", {"failed": True, "msg": "no credentials"}, "", None, NOW)
+    assert broken["left_in"] == R.NOT_REACHED_LEFT_IN and broken["policy"] == "p"  # the task's policy_hash
+    unreached = R.tenant_record("c", {"failed": True, "msg": "no credentials"}, "", NOW)
     assert unreached["status"] == "failed" and unreached["policy"] == "" and unreached["domain"] == ""
     ok = R.tenant_record("d", {"status": "changed", "invocation": {"module_args": {"domain": "x.auth0.com"}}},
-                         "fallback", "p", NOW)
+                         "fallback", NOW)
     assert ok["status"] == "changed" and ok["domain"] == "x.auth0.com"
 
 

@@ -68,9 +68,9 @@ options:
   rendered:
     description:
       - Return the rendered Action and its tests (RV(code), RV(runtime_tests), RV(settings), RV(expectations)).
-      - V(false) returns the verdict only (RV(errors), RV(policy_hash)), as the role's validate step asks - the
-        M(sessionguard.auth0.session_policy) task renders the policy again itself, and a fleet's results are held by
-        the controller for the whole run.
+      - V(false) returns the verdict only (RV(errors), RV(policy_hash)), for a play that registers the result of every
+        tenant before a M(sessionguard.auth0.session_policy) task that renders the policy again itself - a fleet's
+        results are held by the controller for the whole run. The role's validate step uses O(tenants) instead.
     type: bool
     default: true
     version_added: 0.2.0

@@ -459,11 +459,41 @@ def test_role_in_a_users_play_is_one_task_per_tenant_and_an_invalid_policy_sends
     entry = [t for t in report(tmp_path)["tenants"] if t["tenant"] == "tenant2"][0]
     assert "session_policy_rules[1].session_lifetime: has unknown unit 'x'" in entry["error"]
     assert report(tmp_path)["outcome"] == "failed"
-    # Per tenant: ansible-core's check of the role's arguments and the one session_policy task (validate,
-    # render, enforce); the report runs once per batch, on one host.
+    # Per tenant the one session_policy task (check the variables, validate, render, enforce): the main entry
+    # point has no argument spec, so ansible-core adds no check task per host; the report runs once per batch.
     per_host = [r["task"] for r in run.results if r["host"] == "tenant3"]
-    assert per_host == ["Validating arguments against arg spec 'main' - Enforce one Auth0 session policy across many tenants",
-                        "Enforce tenant settings, Action and binding"], per_host
+    assert per_host == ["Enforce tenant settings, Action and binding"], per_host
     rerun = playbook(USER_PLAY, inventory=inventory(tmp_path, emu))
     assert rerun.rc == 0, rerun
     assert statuses(tmp_path) == {"tenant1": "compliant", "tenant2": "changed", "tenant3": "compliant"}
+
+
+ENFORCE_ENTRY_PLAY = """
+- name: The role's enforce entry point, which keeps ansible-core's argument check
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Enforce
+      ansible.builtin.include_role:
+        name: sessionguard.auth0.session_policy
+        tasks_from: enforce
+"""
+
+
+def test_a_bad_variable_fails_its_tenant_alone_with_the_option_named_and_sends_it_nothing(playbook, emulator, tmp_path):
+    # main has no argument spec: the session_policy task is what checks the role's variables, per tenant.
+    emu = emulator(2)
+    inv = inventory(tmp_path, emu, host_vars={"tenant2": {"session_policy_fail_on_drift": "maybe"}})
+    run = playbook(USER_PLAY, inventory=inv)
+    assert run.rc != 0
+    assert emu.tenant("tenant2").requests() == []
+    assert "argument 'fail_on_drift' is of type str and we were unable to convert to bool" in run.output
+    assert statuses(tmp_path) == {"tenant1": "changed", "tenant2": "failed"}
+
+
+def test_the_enforce_entry_point_keeps_ansible_cores_argument_check(playbook, emulator, tmp_path):
+    emu = emulator(1)
+    run = playbook(ENFORCE_ENTRY_PLAY, inventory=inventory(tmp_path, emu, session_policy_plan="gold"))
+    assert run.rc != 0
+    assert "Validation of arguments failed" in run.output and "session_policy_plan" in run.output, run.output
+    assert emu.tenant("tenant1").requests() == []

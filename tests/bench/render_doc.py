@@ -681,8 +681,7 @@ def render_markdown(loaded):
     noop_by_forks = sorted(_runs(results, "ansible", "noop"), key=lambda r: r["forks"])
     add("- **Forks**: the runner's CPU is the limit, not the API. Here the no-op converge of %d tenants took %s, "
         "with the process tree's peak memory at %s. Once the CPUs are saturated more forks only add memory; "
-        "measure on your runner. Each fork is a controller worker "
-        "process (on the module path, plus the module's Python interpreter while it runs)." % (
+        "measure on your runner. Each fork is a controller worker process." % (
             meta["tenants"], ", ".join("%s s at forks %d (load %s)" % (_fmt(r["wall_s"], 1), r["forks"],
                                                                        _fmt(r["loadavg_before"][0], 1))
                                        for r in noop_by_forks),
@@ -694,11 +693,10 @@ def render_markdown(loaded):
         "free` has nothing to overlap and does not lower the CPU per tenant. The rollout's `serial` batches "
         "(`session_policy_batches`, default `[1, 5, '100%']`) add a play pass and a report per batch, so a nightly "
         "converge can pass `['100%']` as the benchmark does.")
-    add("- **Action plugin or module**: with a local connection (`connection: local`, as the shipped playbook "
-        "sets) `session_policy` runs in the controller's worker. Another connection, `async`, a controller "
-        "without `requests`, or `sessionguard_auth0_run_as_module: true` (a host, group or play variable) runs "
-        "the module in its own interpreter, as before; the results are the same "
-        "(`tests/integration/test_session_policy_paths.py`).")
+    add("- **Entry point**: `session_policy` runs as its action plugin in the controller's worker, whatever the "
+        "connection. The role in a play of yours (`roles: [sessionguard.auth0.session_policy]`) and the shipped "
+        "playbook run that one task per tenant; the role's `enforce` entry point adds ansible-core's check of the "
+        "role's argument spec, a task more per tenant (its cost is in \"Fleet scale\" below).")
     pipelining = _pipelining(results, extra)
     if pipelining:
         add("- **Pipelining** (module path only): `ANSIBLE_PIPELINING=1` saves the temporary directory and file "

@@ -20,6 +20,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.sessionguard.auth0.plugins.module_utils._action_policy_diff import policy_changes, policy_in_code
 from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action_version import (
     get_version, redeploy_version, same_content)
 from ansible_collections.sessionguard.auth0.plugins.module_utils._ensure_action import version_ref
@@ -80,6 +81,9 @@ def _plan_action(client, recorded, plan):
         return
     entry = dict(part="action", field="deployed_version", current=now, restore_to=before, left_by_run=after,
                  action_id=recorded["id"])
+    changes = version_policy_changes(action.get("deployed_version"), version)
+    if changes:
+        entry["policy_changes"] = changes
     if now and now["id"] == after.get("id"):
         plan["restores"].append(entry)
     elif same_content(action.get("deployed_version"), version):
@@ -87,6 +91,16 @@ def _plan_action(client, recorded, plan):
         return
     else:
         plan["conflicts"].append(entry)
+
+
+def version_policy_changes(deployed, restore_to):
+    """What redeploying ``restore_to`` over ``deployed`` does to the policy, field by field in the policy's own
+    terms (``[{field, current, restore_to}]``); empty when either version's code carries no policy of ours.
+    Both versions' code is in what the plan already read (``deployed_version`` of the Action, the version)."""
+    current, wanted = policy_in_code((deployed or {}).get("code")), policy_in_code((restore_to or {}).get("code"))
+    if current is None or wanted is None:
+        return []
+    return [dict(field=field, current=now, restore_to=then) for field, now, then in policy_changes(current, wanted)]
 
 
 def same_domain(one, other):
@@ -193,6 +207,10 @@ def restore_policy(client, replaced, force, check_mode, domain=None, report_doma
     for entry in todo:
         outcome["diff"]["before"]["%s.%s" % (entry["part"], entry["field"])] = entry["current"]
         outcome["diff"]["after"]["%s.%s" % (entry["part"], entry["field"])] = entry["restore_to"]
+        # The version numbers alone do not say what a login gets: the policy fields the redeploy changes do.
+        for change in entry.get("policy_changes") or []:
+            outcome["diff"]["before"]["action.%s" % change["field"]] = change["current"]
+            outcome["diff"]["after"]["action.%s" % change["field"]] = change["restore_to"]
     outcome.update(changed=True, status="to_restore" if check_mode else "restored",
                    operations=sorted(set("restore %s" % entry["part"] for entry in todo)))
     if check_mode:

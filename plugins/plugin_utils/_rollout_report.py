@@ -425,8 +425,13 @@ ROLLBACK_REASONS = {
 
 
 def _restore_text(entry):
-    return "%s %s: %s -> %s" % (entry.get("part"), entry.get("field"), json.dumps(entry.get("current")),
+    text = "%s %s: %s -> %s" % (entry.get("part"), entry.get("field"), json.dumps(entry.get("current")),
                                 json.dumps(entry.get("restore_to")))
+    changes = entry.get("policy_changes") or []
+    if changes:
+        text += " (policy: %s)" % "; ".join("%s %s -> %s" % (c.get("field"), json.dumps(c.get("current")),
+                                                              json.dumps(c.get("restore_to"))) for c in changes)
+    return text
 
 
 def rollback_message(record):

@@ -1,4 +1,6 @@
 """Restoring one tenant from a report's ``replaced``: which parts, conflicts, check mode, bad records."""
+import json
+
 import pytest
 
 from ansible_collections.sessionguard.auth0.plugins.module_utils._client import Auth0Error
@@ -165,3 +167,32 @@ def test_tampered_values_to_restore_are_refused_as_user_input_is(before, message
 def test_bad_records_are_refused_naming_the_key(replaced, message):
     errors = check_replaced(replaced)
     assert len(errors) == 1 and errors[0].startswith(message), errors
+
+
+def _policy_code(session_lifetime_minutes, extra_rule=False):
+    rules = [{"name": "kiosks", "match": {"clients": ["kiosk"]}, "set": {"session_lifetime_minutes": session_lifetime_minutes}}]
+    if extra_rule:
+        rules.append({"name": "admins", "match": {"roles": ["admin"]}, "set": {"cookie_mode": "non-persistent"}})
+    return "// header\nconst POLICY = %s;\nexports.onExecutePostLogin = async () => {};\n" % json.dumps(
+        {"rules": rules, "default": {"session_lifetime_minutes": 10080}}, sort_keys=True)
+
+
+def test_check_mode_diff_says_what_the_redeploy_does_to_the_policy_field_by_field():
+    client = FakeClient()
+    client.versions["v1"]["code"] = _policy_code(480)
+    client.versions["v2"]["code"] = client.deployed["code"] = _policy_code(240, extra_rule=True)
+    outcome = restore_policy(client, REPLACED, force=False, check_mode=True)
+    assert client.writes == []
+    entry = [e for e in outcome["restores"] if e["part"] == "action"][0]
+    assert entry["policy_changes"] == [
+        {"field": 'rules["kiosks"].session_lifetime', "current": "4h", "restore_to": "8h"},
+        {"field": 'rules["admins"]', "current": 'when roles ["admin"]: cookie_mode non-persistent', "restore_to": None}]
+    assert outcome["diff"]["before"]['action.rules["kiosks"].session_lifetime'] == "4h"
+    assert outcome["diff"]["after"]['action.rules["kiosks"].session_lifetime'] == "8h"
+    assert outcome["diff"]["after"]['action.rules["admins"]'] is None
+
+
+def test_versions_that_carry_no_policy_of_ours_add_no_policy_changes():
+    # V1 and V2's code ("A", "B") is not a rendered policy Action: the version numbers are all the diff can say.
+    outcome = restore_policy(FakeClient(), REPLACED, force=False, check_mode=True)
+    assert [e for e in outcome["restores"] if e["part"] == "action"][0].get("policy_changes") is None

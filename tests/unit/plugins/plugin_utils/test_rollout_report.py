@@ -157,3 +157,13 @@ def test_a_rollback_report_says_per_tenant_what_it_restores_or_why_not():
     md = R.markdown(report)
     assert '| a | restored | settings session_lifetime: "1d" -&gt; "3d" |  |' in md
     assert "| b | nothing_recorded |  | the run wrote nothing on it: nothing to restore |" in md
+
+
+def test_a_rollback_line_says_what_the_redeployed_version_does_to_the_policy():
+    base = {"generated_by": R.ROLLBACK_BY, "report": "r.json", "force": False}
+    restore = {"part": "action", "field": "deployed_version", "current": {"id": "v2", "number": 2},
+               "restore_to": {"id": "v1", "number": 1},
+               "policy_changes": [{"field": 'rules["kiosks"].session_lifetime', "current": "4h", "restore_to": "8h"}]}
+    report = R.records_report(base, [{"tenant": "a", "status": "to_restore", "restores": [restore]}], NOW, True)
+    assert report["lines"][-1] == ('a to_restore: action deployed_version: {"id": "v2", "number": 2} -> {"id": "v1", '
+                                   '"number": 1} (policy: rules["kiosks"].session_lifetime "4h" -> "8h")')

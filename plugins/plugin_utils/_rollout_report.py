@@ -429,8 +429,8 @@ def _restore_text(entry):
                                 json.dumps(entry.get("restore_to")))
     changes = entry.get("policy_changes") or []
     if changes:
-        text += " (policy: %s)" % "; ".join("%s %s -> %s" % (c.get("field"), json.dumps(c.get("current")),
-                                                              json.dumps(c.get("restore_to"))) for c in changes)
+        text += " (policy: %s)" % "; ".join(
+            "%s %s -> %s" % (c.get("field"), json.dumps(c.get("current")), json.dumps(c.get("restore_to"))) for c in changes)
     return text
 
 

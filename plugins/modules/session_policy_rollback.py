@@ -98,16 +98,14 @@ restores:
   description:
     - The parts restored (check mode - to be restored), each with C(part), C(field), C(current), C(restore_to) and
       C(left_by_run).
-    - The Action's entry also has C(policy_changes) when both versions are policy Actions of this collection - what the
-      redeploy changes, per policy field, each with C(field), C(current) and C(restore_to), as the diff shows them.
+    - The Action's entry also has C(action_id), and C(policy_changes) when both versions are policy Actions of this
+      collection - what the redeploy changes, per policy field, each with C(field), C(current) and C(restore_to) (for
+      example field C(rules["high-risk logins"].session_lifetime), current C(4h), restore_to C(8h)), as the diff shows
+      them.
   returned: always
   type: list
   elements: dict
-  sample: [{"part": "settings", "field": "idle_session_lifetime", "current": "1d", "restore_to": "3d", "left_by_run": "1d"},
-           {"part": "action", "field": "deployed_version", "current": {"id": "ver_2", "number": 2},
-            "restore_to": {"id": "ver_1", "number": 1}, "left_by_run": {"id": "ver_2", "number": 2},
-            "policy_changes": [{"field": "rules[\"high-risk logins\"].session_lifetime", "current": "4h",
-                                "restore_to": "8h"}]}]
+  sample: [{"part": "settings", "field": "idle_session_lifetime", "current": "1d", "restore_to": "3d", "left_by_run": "1d"}]
 conflicts:
   description:
     - The parts changed since the report, in the form of RV(restores); restored only with O(force).

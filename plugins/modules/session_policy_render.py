@@ -16,8 +16,9 @@ description:
     per-login rules and a default), checks the expected outcomes given for it, and renders the Post-Login
     Action code that M(sessionguard.auth0.session_policy) deploys.
   - It is the validate step of the C(sessionguard.auth0.session_policy) role (C(tasks_from=validate)), run once
-    for the whole fleet with O(tenants). The filters P(sessionguard.auth0.validate_session_policy#filter), P(sessionguard.auth0.check_session_policy_expectations#filter)
-    and P(sessionguard.auth0.render_session_action#filter) do the same work one value at a time; this action
+    for the whole fleet with O(tenants). The filters P(sessionguard.auth0.validate_session_policy#filter),
+    P(sessionguard.auth0.check_session_policy_expectations#filter) and P(sessionguard.auth0.render_session_action#filter)
+    do the same work one value at a time; this action
     does it in one step, which costs a large fleet much less controller CPU (see C(docs/performance.md)).
   - Errors name the role's variables (for example C(session_policy_rules[1].session_lifetime)), as the filters do.
   - An empty or invalid policy, or an expectation the policy does not meet, fails the task and lists every

@@ -81,16 +81,17 @@ def _plan_action(client, recorded, plan):
         return
     entry = dict(part="action", field="deployed_version", current=now, restore_to=before, left_by_run=after,
                  action_id=recorded["id"])
-    changes = version_policy_changes(action.get("deployed_version"), version)
-    if changes:
-        entry["policy_changes"] = changes
     if now and now["id"] == after.get("id"):
-        plan["restores"].append(entry)
+        kept = plan["restores"]
     elif same_content(action.get("deployed_version"), version):
         # An earlier rollback redeployed it as a new version with the same content.
         return
     else:
-        plan["conflicts"].append(entry)
+        kept = plan["conflicts"]
+    changes = version_policy_changes(action.get("deployed_version"), version)
+    if changes:
+        entry["policy_changes"] = changes
+    kept.append(entry)
 
 
 def version_policy_changes(deployed, restore_to):

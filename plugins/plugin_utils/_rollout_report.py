@@ -425,12 +425,12 @@ ROLLBACK_REASONS = {
 
 
 def _restore_text(entry):
-    text = "%s %s: %s -> %s" % (entry.get("part"), entry.get("field"), json.dumps(entry.get("current")),
-                                json.dumps(entry.get("restore_to")))
+    """The restore as the drift gate words a difference, then what it does to the policy, field by field."""
+    text = difference_text(dict(entry, desired=entry.get("restore_to")))
     changes = entry.get("policy_changes") or []
     if changes:
         text += " (policy: %s)" % "; ".join(
-            "%s %s -> %s" % (c.get("field"), json.dumps(c.get("current")), json.dumps(c.get("restore_to"))) for c in changes)
+            difference_text(dict(change, part="action", desired=change.get("restore_to"))) for change in changes)
     return text
 
 

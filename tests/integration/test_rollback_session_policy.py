@@ -66,7 +66,7 @@ def test_apply_a_apply_b_rollback_restores_a_then_rerun_writes_nothing(playbook,
     assert summary[1].startswith('tenant1 to_restore: ') and 'settings idle_session_lifetime: "1d" -> "3d"' in summary[1]
     assert "action deployed_version: " in summary[1]
     # The Action's part says what a login gets back, not only the version numbers (B set 4h, A had 8h).
-    assert '(policy: rules["high-risk logins"].session_lifetime "4h" -> "8h")' in summary[1], summary[1]
+    assert '(policy: action rules["high-risk logins"].session_lifetime: "4h" -> "8h")' in summary[1], summary[1]
     action_entry = [r for r in found["tenants"][0]["restores"] if r["part"] == "action"][0]
     assert action_entry["policy_changes"] == [{"field": 'rules["high-risk logins"].session_lifetime', "current": "4h",
                                                "restore_to": "8h"}]

@@ -166,4 +166,4 @@ def test_a_rollback_line_says_what_the_redeployed_version_does_to_the_policy():
                "policy_changes": [{"field": 'rules["kiosks"].session_lifetime', "current": "4h", "restore_to": "8h"}]}
     report = R.records_report(base, [{"tenant": "a", "status": "to_restore", "restores": [restore]}], NOW, True)
     assert report["lines"][-1] == ('a to_restore: action deployed_version: {"id": "v2", "number": 2} -> {"id": "v1", '
-                                   '"number": 1} (policy: rules["kiosks"].session_lifetime "4h" -> "8h")')
+                                   '"number": 1} (policy: action rules["kiosks"].session_lifetime: "4h" -> "8h")')

@@ -79,8 +79,9 @@ APPLY_MAX_REQUESTS = 11
 NOOP_MAX_CPU_PER_TENANT = 0.20
 QUICK_TENANTS = 10
 QUICK_MAX_CPU_PER_TENANT = 1.0
-# The session_policy task runs only in the worker since 0.2.0; "module" was release 0.1.0's path.
-EXECUTIONS = {"action": False}
+# The session_policy task runs only in the worker since 0.2.0; "module" was release 0.1.0's path, kept in the
+# results files of that release's runs.
+EXECUTIONS = ("action",)
 
 _ID = re.compile(r"/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -253,7 +254,7 @@ def run_role(emu, directory, forks, phase, extra_env=None, execution="action"):
     profile = os.path.join(directory, "profile-%s-f%d-%s.json" % (phase, forks, execution))
     playbook = (extra_env or {}).get("BENCH_PLAYBOOK")
     playbook = os.path.join(BENCH, "playbooks", playbook) if playbook else "sessionguard.auth0.enforce_session_policy"
-    extra_vars = {"session_policy_batches": ["100%"], "sessionguard_auth0_run_as_module": EXECUTIONS[execution]}
+    extra_vars = {"session_policy_batches": ["100%"]}
     if phase in READ_ONLY_PHASES:
         # The read-only proof after the apply: verify reads the apply's report (kept below), preview the last day's logs.
         playbook = "sessionguard.auth0.%s_session_policy" % phase
@@ -424,6 +425,8 @@ def bench(args):
         sys.exit("auth0-deploy-cli is not installed: cd tests/bench && npm ci (or pass --skip-deploy-cli)")
     forks_list = [int(f) for f in str(args.forks).split(",") if f]
     executions = [e for e in args.execution.split(",") if e]
+    if set(executions) - set(EXECUTIONS):
+        raise SystemExit("--execution: one of %s, got %s" % (", ".join(EXECUTIONS), args.execution))
     parallel_list = [int(p) for p in str(args.deploy_cli_parallel).split(",") if p]
     results = {"meta": {"tenants": args.tenants, "latency_ms": args.latency_ms, "build_seconds": args.build_seconds,
                         "forks": forks_list, "deploy_cli_parallel": parallel_list,

@@ -25,10 +25,9 @@ ARGUMENT_SPEC = dict(
     rendered=dict(type="bool", default=True),
     tenants=dict(type="list", elements="str"),
 )
-# A tenant's policy variables, as the role names them, with the role's defaults.
-POLICY_VARS = (("tenant", "session_policy_tenant", {}), ("rules", "session_policy_rules", []),
-               ("default", "session_policy_default", {}), ("plan", "session_policy_plan", "enterprise"),
-               ("expectations", "session_policy_expectations", []))
+# The options a tenant's variables give (the role's session_policy_<option>); one it does not set takes the
+# option's default, which is the role's too.
+POLICY_OPTIONS = ("tenant", "rules", "default", "plan", "expectations")
 # What the render step returns only with rendered: the Action and its tests, tens of kilobytes per tenant.
 RENDERED_KEYS = ("code", "runtime_tests", "settings", "expectations")
 
@@ -62,7 +61,8 @@ class ActionModule(ControllerAction):
         invalid = {}
         for tenant in tenants:
             variables = hostvars[tenant]
-            values = dict((option, variables.get(name, fallback)) for option, name, fallback in POLICY_VARS)
+            values = dict((option, variables.get("session_policy_" + option, ARGUMENT_SPEC[option]["default"]))
+                          for option in POLICY_OPTIONS)
             errors = prepare_policy(values["tenant"], values["rules"], values["default"], values["plan"],
                                     values["expectations"], tenant, render=False)["errors"]
             if errors:
